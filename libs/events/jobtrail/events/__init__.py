@@ -1,0 +1,38 @@
+"""Jobtrail's domain events: the envelope, every event class, and the JetStream log."""
+
+from jobtrail.events import resumes, users
+from jobtrail.events.consumer import EventConsumer, PermanentFailure
+from jobtrail.events.envelope import Envelope, Event, EventContext, RecordedEvent, seal
+from jobtrail.events.errors import (
+    ConcurrencyConflict,
+    EventLogError,
+    InvalidTopology,
+    UnknownEventType,
+)
+from jobtrail.events.ids import uuid7
+from jobtrail.events.registry import registry
+from jobtrail.events.store import AggregateHistory, EventStore
+from jobtrail.events.topology import Topology, apply_topology, load_topology
+
+__all__ = [
+    "AggregateHistory",
+    "ConcurrencyConflict",
+    "Envelope",
+    "Event",
+    "EventConsumer",
+    "EventContext",
+    "EventLogError",
+    "EventStore",
+    "InvalidTopology",
+    "PermanentFailure",
+    "RecordedEvent",
+    "Topology",
+    "UnknownEventType",
+    "apply_topology",
+    "load_topology",
+    "registry",
+    "resumes",
+    "seal",
+    "users",
+    "uuid7",
+]

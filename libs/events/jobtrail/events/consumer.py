@@ -1,0 +1,163 @@
+"""Durable pull consumers: at-least-once delivery, backoff, and a dead-letter stream.
+
+Handlers must be idempotent (see `inbox.claim`). A handler that raises is retried after
+the consumer's backoff; after `max_deliver` attempts (or at once for `PermanentFailure`)
+the message is copied to `jobtrail.dlq.<consumer>.<EventType>` with its error, the
+`on_dead_letter` hook emits the terminal event a waiting user needs, and it is terminated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
+from nats.errors import TimeoutError as NatsTimeout
+from prometheus_client import Counter, Histogram
+from pydantic import ValidationError
+
+from jobtrail.events.envelope import RecordedEvent
+from jobtrail.events.errors import UnknownEventType
+from jobtrail.events.store import decode_message
+from jobtrail.events.subjects import DLQ_STREAM, dlq_subject
+from jobtrail.events.topology import Topology
+
+Handler = Callable[[RecordedEvent], Awaitable[None]]
+DeadLetterHook = Callable[[RecordedEvent, str], Awaitable[None]]
+
+log = structlog.get_logger("jobtrail.events.consumer")
+
+HANDLED = Counter(
+    "jobtrail_events_handled_total",
+    "Events handled by a consumer, by outcome (ok, retry, dead_letter).",
+    ["consumer", "type", "outcome"],
+)
+HANDLE_SECONDS = Histogram(
+    "jobtrail_event_handle_seconds", "Time spent handling one event.", ["consumer", "type"]
+)
+
+_DEFAULT_BACKOFF = (1.0, 5.0, 30.0)
+
+
+class PermanentFailure(Exception):
+    """Raised by a handler when retrying cannot help: the event goes to the dead letters now."""
+
+
+class EventConsumer:
+    """Runs one handler over a durable pull consumer defined in deploy/nats."""
+
+    def __init__(
+        self,
+        nc: NATS,
+        durable: str,
+        handler: Handler,
+        *,
+        topology: Topology,
+        on_dead_letter: DeadLetterHook | None = None,
+        batch: int = 16,
+        fetch_wait: float = 1.0,
+    ) -> None:
+        self._nc = nc
+        self._js = nc.jetstream()
+        self.durable = durable
+        self._stream, config = topology.consumer(durable)
+        self._max_deliver = int(config.get("max_deliver", 5))
+        self._backoff = _backoff_from(config)
+        self._handler = handler
+        self._on_dead_letter = on_dead_letter
+        self._batch = batch
+        self._fetch_wait = fetch_wait
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Fetch and handle until `stop` is set."""
+        sub = await self._js.pull_subscribe_bind(durable=self.durable, stream=self._stream)
+        log.info("consumer.started", consumer=self.durable, stream=self._stream)
+        try:
+            while not stop.is_set():
+                try:
+                    messages = await sub.fetch(self._batch, timeout=self._fetch_wait)
+                except NatsTimeout:
+                    continue
+                for msg in messages:
+                    await self.handle(msg)
+        finally:
+            await sub.unsubscribe()
+            log.info("consumer.stopped", consumer=self.durable)
+
+    async def handle(self, msg: Msg) -> None:
+        """Handle one delivery: ack, retry later, or dead-letter."""
+        try:
+            recorded = decode_message(msg)
+        except (ValidationError, ValueError) as error:
+            await self._dead_letter(msg, None, f"undecodable message: {error}")
+            return
+        envelope = recorded.envelope
+        with structlog.contextvars.bound_contextvars(
+            consumer=self.durable,
+            correlation_id=envelope.correlation_id,
+            causation_id=str(envelope.event_id),
+            event_type=envelope.type,
+        ):
+            started = time.perf_counter()
+            try:
+                await self._handler(recorded)
+            except (PermanentFailure, UnknownEventType) as error:
+                await self._dead_letter(msg, recorded, _describe(error))
+                return
+            except Exception as error:
+                await self._retry_or_give_up(msg, recorded, error)
+                return
+            finally:
+                HANDLE_SECONDS.labels(self.durable, envelope.type).observe(
+                    time.perf_counter() - started
+                )
+            await msg.ack()
+            HANDLED.labels(self.durable, envelope.type, "ok").inc()
+
+    async def _retry_or_give_up(self, msg: Msg, recorded: RecordedEvent, error: Exception) -> None:
+        delivered = int(msg.metadata.num_delivered)
+        if delivered >= self._max_deliver:
+            await self._dead_letter(msg, recorded, _describe(error))
+            return
+        delay = self._backoff[min(delivered - 1, len(self._backoff) - 1)]
+        log.warning(
+            "consumer.retry", attempt=delivered, max_deliver=self._max_deliver,
+            delay_s=delay, error=_describe(error), exc_info=error,
+        )  # fmt: skip
+        await msg.nak(delay=delay)
+        HANDLED.labels(self.durable, recorded.envelope.type, "retry").inc()
+
+    async def _dead_letter(self, msg: Msg, recorded: RecordedEvent | None, reason: str) -> None:
+        event_type = recorded.envelope.type if recorded else "Undecodable"
+        stream_seq = int(msg.metadata.sequence.stream)
+        headers: dict[str, Any] = {
+            "Nats-Msg-Id": f"dlq:{self.durable}:{stream_seq}",
+            "Jobtrail-Consumer": self.durable,
+            "Jobtrail-Error": reason[:4000],
+            "Jobtrail-Original-Subject": msg.subject,
+            "Jobtrail-Original-Sequence": str(stream_seq),
+            "Jobtrail-Deliveries": str(msg.metadata.num_delivered),
+        }
+        await self._js.publish(
+            dlq_subject(self.durable, event_type), msg.data, stream=DLQ_STREAM, headers=headers
+        )
+        log.error("consumer.dead_letter", reason=reason, stream_seq=stream_seq)
+        if recorded is not None and self._on_dead_letter is not None:
+            await self._on_dead_letter(recorded, reason)
+        await msg.term()
+        HANDLED.labels(self.durable, event_type, "dead_letter").inc()
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+def _backoff_from(config: dict[str, Any]) -> list[float]:
+    """Retry delays from the consumer's metadata (the server's own `backoff` would also
+    shorten ack_wait to its first step, cutting long handlers off)."""
+    raw = config.get("metadata", {}).get("jobtrail_backoff_seconds", "")
+    return [float(part) for part in raw.split(",") if part.strip()] or list(_DEFAULT_BACKOFF)

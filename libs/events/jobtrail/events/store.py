@@ -1,0 +1,203 @@
+"""The event log on JetStream: append with per-aggregate concurrency checks, load, read."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.errors import APIError
+
+from jobtrail.events.envelope import Envelope, Event, EventContext, RecordedEvent, seal
+from jobtrail.events.errors import ConcurrencyConflict, EventLogError
+from jobtrail.events.subjects import ALL_EVENTS, EVENTS_STREAM, aggregate_filter
+
+WRONG_LAST_SEQUENCE = 10071
+_EXPECTED_SEQ = "Nats-Expected-Last-Subject-Sequence"
+_EXPECTED_SUBJECT = "Nats-Expected-Last-Subject-Sequence-Subject"
+
+
+@dataclass
+class AggregateHistory:
+    """The events of one aggregate as read, and the stream sequence its next write expects."""
+
+    aggregate_type: str
+    aggregate_id: str
+    events: list[RecordedEvent] = field(default_factory=list)
+    last_seq: int = 0
+
+    @property
+    def version(self) -> int:
+        return len(self.events)
+
+
+class EventStore:
+    """Appends to and reads from the one append-only stream of domain events."""
+
+    def __init__(self, nc: NATS, stream: str = EVENTS_STREAM, timeout: float = 5.0) -> None:
+        self._nc = nc
+        self._js: JetStreamContext = nc.jetstream(timeout=timeout)
+        self._stream = stream
+        self._timeout = timeout
+
+    @property
+    def stream(self) -> str:
+        return self._stream
+
+    async def load(self, aggregate_type: str, aggregate_id: object) -> AggregateHistory:
+        """Read every event of one aggregate, in order, without creating a consumer."""
+        history = AggregateHistory(aggregate_type, str(aggregate_id))
+        subject = aggregate_filter(aggregate_type, aggregate_id)
+        async for recorded in self.read(subject=subject):
+            history.events.append(recorded)
+            history.last_seq = recorded.seq
+        return history
+
+    async def append(
+        self, history: AggregateHistory, events: Sequence[Event], context: EventContext
+    ) -> list[RecordedEvent]:
+        """Append new events after `history`; ConcurrencyConflict if the aggregate moved on.
+
+        Several events are appended as one atomic batch: all of them or none.
+        """
+        if not events:
+            return []
+        envelopes = seal(
+            list(events),
+            aggregate_id=history.aggregate_id,
+            base_version=history.version,
+            context=context,
+        )
+        if len(envelopes) == 1:
+            seqs = [await self._publish_checked(envelopes[0], history)]
+        else:
+            seqs = await self._publish_batch(envelopes, history)
+        recorded = [RecordedEvent(e, s) for e, s in zip(envelopes, seqs, strict=True)]
+        history.events.extend(recorded)
+        history.last_seq = recorded[-1].seq
+        return recorded
+
+    async def publish_many(self, envelopes: Sequence[Envelope], window: int = 1000) -> list[int]:
+        """Append many envelopes fast, without concurrency checks (imports, benchmarks)."""
+        seqs: list[int] = []
+        for start in range(0, len(envelopes), window):
+            chunk = envelopes[start : start + window]
+            futures = [
+                await self._js.publish_async(
+                    e.subject, e.to_json(), headers={"Nats-Msg-Id": str(e.event_id)}
+                )
+                for e in chunk
+            ]
+            acks = await asyncio.gather(*futures)
+            seqs.extend(ack.seq for ack in acks)
+        return seqs
+
+    async def read(
+        self, *, subject: str = ALL_EVENTS, start_seq: int = 1, batch: int = 1000
+    ) -> AsyncIterator[RecordedEvent]:
+        """Yield stored events matching `subject` from `start_seq` on, oldest first."""
+        async for msg in self.read_raw(subject=subject, start_seq=start_seq, batch=batch):
+            yield decode_message(msg)
+
+    async def read_raw(
+        self, *, subject: str = ALL_EVENTS, start_seq: int = 1, batch: int = 1000
+    ) -> AsyncIterator[Msg]:
+        """Like `read`, but the raw messages (headers carry `Nats-Sequence`)."""
+        inbox = self._nc.new_inbox()
+        sub = await self._nc.subscribe(inbox)
+        try:
+            seq = start_seq
+            while True:
+                request = {"seq": seq, "next_by_subj": subject, "batch": batch}
+                await self._nc.publish(
+                    f"$JS.API.DIRECT.GET.{self._stream}", json.dumps(request).encode(), inbox
+                )
+                pending = 0
+                while True:
+                    msg = await sub.next_msg(timeout=self._timeout)
+                    headers = msg.headers or {}
+                    status = headers.get("Status")
+                    if status is None:
+                        seq = int(headers["Nats-Sequence"]) + 1
+                        yield msg
+                        continue
+                    if status == "404":
+                        return
+                    if status != "204":
+                        raise EventLogError(f"reading {self._stream} failed: {headers}")
+                    pending = int(headers.get("Nats-Num-Pending", "0"))
+                    break
+                if pending == 0:
+                    return
+        finally:
+            await sub.unsubscribe()
+
+    async def last_sequence(self) -> int:
+        info = await self._js.stream_info(self._stream)
+        return int(info.state.last_seq)
+
+    async def _publish_checked(self, envelope: Envelope, history: AggregateHistory) -> int:
+        headers = {
+            "Nats-Msg-Id": str(envelope.event_id),
+            _EXPECTED_SEQ: str(history.last_seq),
+            _EXPECTED_SUBJECT: aggregate_filter(history.aggregate_type, history.aggregate_id),
+        }
+        try:
+            ack = await self._js.publish(
+                envelope.subject, envelope.to_json(), stream=self._stream, headers=headers
+            )
+        except APIError as error:
+            if error.err_code == WRONG_LAST_SEQUENCE:
+                raise self._conflict(history) from error
+            raise
+        return int(ack.seq)
+
+    async def _publish_batch(
+        self, envelopes: Sequence[Envelope], history: AggregateHistory
+    ) -> list[int]:
+        batch_id = str(envelopes[0].event_id)
+        last = len(envelopes)
+        for index, envelope in enumerate(envelopes, start=1):
+            headers = {
+                "Nats-Msg-Id": str(envelope.event_id),
+                "Nats-Batch-Id": batch_id,
+                "Nats-Batch-Sequence": str(index),
+            }
+            if index == 1:
+                headers[_EXPECTED_SEQ] = str(history.last_seq)
+                headers[_EXPECTED_SUBJECT] = aggregate_filter(
+                    history.aggregate_type, history.aggregate_id
+                )
+            if index < last:
+                await self._nc.publish(envelope.subject, envelope.to_json(), headers=headers)
+                continue
+            headers["Nats-Batch-Commit"] = "1"
+            reply = await self._nc.request(
+                envelope.subject, envelope.to_json(), timeout=self._timeout, headers=headers
+            )
+            answer: dict[str, Any] = json.loads(reply.data)
+            error = answer.get("error")
+            if error:
+                if error.get("err_code") == WRONG_LAST_SEQUENCE:
+                    raise self._conflict(history)
+                raise EventLogError(f"atomic append to {self._stream} failed: {error}")
+            final = int(answer["seq"])
+            return list(range(final - last + 1, final + 1))
+        raise AssertionError("unreachable: the loop returns on the last envelope")
+
+    @staticmethod
+    def _conflict(history: AggregateHistory) -> ConcurrencyConflict:
+        return ConcurrencyConflict(history.aggregate_type, history.aggregate_id, history.last_seq)
+
+
+def decode_message(msg: Msg) -> RecordedEvent:
+    """A stored message (direct get or consumer delivery) as a RecordedEvent."""
+    headers = msg.headers or {}
+    seq_header = headers.get("Nats-Sequence")
+    seq = int(seq_header) if seq_header is not None else int(msg.metadata.sequence.stream)
+    return RecordedEvent(Envelope.model_validate_json(msg.data), seq)

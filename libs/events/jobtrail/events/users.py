@@ -1,0 +1,85 @@
+"""Events of the `user` aggregate: accounts and the job seeker's profile."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from jobtrail.events.envelope import Event
+
+
+class UserRegistered(Event):
+    """A person created an account."""
+
+    type: ClassVar[str] = "UserRegistered"
+    aggregate_type: ClassVar[str] = "user"
+    user_id: UUID
+    email: str
+    display_name: str
+    password_hash: str = Field(description="argon2id hash; the password itself is never stored")
+    role: Literal["user", "admin"] = "user"
+
+
+class UserUpdated(Event):
+    """A person changed their account details."""
+
+    type: ClassVar[str] = "UserUpdated"
+    aggregate_type: ClassVar[str] = "user"
+    user_id: UUID
+    display_name: str
+
+
+class Link(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    network: str
+    url: str
+    username: str | None = None
+
+
+class Location(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    city: str | None = None
+    region: str | None = None
+    country_code: str | None = None
+
+
+class SalaryRange(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    minimum: int | None = Field(default=None, ge=0)
+    maximum: int | None = Field(default=None, ge=0)
+    currency: str = "USD"
+    period: Literal["year", "month", "hour"] = "year"
+
+
+class JobPreferences(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    roles: list[str] = []
+    locations: list[str] = []
+    remote: Literal["remote", "hybrid", "onsite", "any"] = "any"
+    salary: SalaryRange | None = None
+    skills: list[str] = []
+    match_threshold: int = Field(default=70, ge=0, le=100)
+
+
+class Profile(BaseModel):
+    """What a job seeker tells us about themselves and the work they want."""
+
+    model_config = ConfigDict(frozen=True)
+    full_name: str | None = None
+    headline: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    links: list[Link] = []
+    location: Location | None = None
+    preferences: JobPreferences = JobPreferences()
+
+
+class ProfileUpdated(Event):
+    """A job seeker replaced their profile (the whole profile travels: it is small)."""
+
+    type: ClassVar[str] = "ProfileUpdated"
+    aggregate_type: ClassVar[str] = "user"
+    user_id: UUID
+    profile: Profile
