@@ -1,0 +1,5 @@
+"""Files in S3, keyed by the sha256 of their content, in a versioned bucket."""
+
+from jobtrail.blobs.store import BlobNotFound, BlobStore, StoredBlob
+
+__all__ = ["BlobNotFound", "BlobStore", "StoredBlob"]

@@ -104,6 +104,19 @@ class EventStore:
         async for msg in self.read_raw(subject=subject, start_seq=start_seq, batch=batch):
             yield decode_message(msg)
 
+    async def read_batches(
+        self, *, subject: str = ALL_EVENTS, start_seq: int = 1, batch: int = 1000
+    ) -> AsyncIterator[list[RecordedEvent]]:
+        """Like `read`, in lists of up to `batch` events (one server round trip each)."""
+        chunk: list[RecordedEvent] = []
+        async for msg in self.read_raw(subject=subject, start_seq=start_seq, batch=batch):
+            chunk.append(decode_message(msg))
+            if len(chunk) >= batch:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
     async def read_raw(
         self, *, subject: str = ALL_EVENTS, start_seq: int = 1, batch: int = 1000
     ) -> AsyncIterator[Msg]:

@@ -1,0 +1,1 @@
+"""The AI worker: tailoring, cover letters, summaries and research prompts."""

@@ -1,0 +1,1 @@
+"""The exporter: PDF and DOCX rendering of resumes and cover letters."""

@@ -1,0 +1,1 @@
+"""The gateway: REST API, auth, read-model projections and the audit store."""

@@ -1,0 +1,1 @@
+"""The jobs service: job postings, ingestion, embeddings and match scores."""

@@ -1,0 +1,131 @@
+"""Content-addressed blob storage through the minio client (sync, so run in a thread)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import timedelta
+
+from minio import Minio
+from minio.commonconfig import ENABLED
+from minio.error import S3Error
+from minio.versioningconfig import VersioningConfig
+
+_MISSING = {"NoSuchKey", "NoSuchVersion", "NoSuchBucket"}
+
+
+class BlobNotFound(Exception):
+    """No object under that key (and version)."""
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    key: str
+    sha256: str
+    size: int
+    version_id: str | None
+
+
+class BlobStore:
+    """One bucket, versioning on, objects under `sha256/<hex>`."""
+
+    def __init__(self, client: Minio, bucket: str, signer: Minio | None = None) -> None:
+        self._client = client
+        self._signer = signer or client  # a client with the public endpoint signs download URLs
+        self.bucket = bucket
+
+    @classmethod
+    def connect(
+        cls,
+        endpoint: str,
+        access_key: str,
+        secret_key: str,
+        bucket: str,
+        *,
+        secure: bool = False,
+        region: str = "us-east-1",
+        public_endpoint: str | None = None,
+    ) -> BlobStore:
+        def client(at: str) -> Minio:
+            # A fixed region spares minio a bucket-location request before every call.
+            return Minio(at, access_key, secret_key, secure=secure, region=region)
+
+        signer = client(public_endpoint) if public_endpoint else None
+        return cls(client(endpoint), bucket, signer)
+
+    async def ensure_bucket(self) -> None:
+        """Create the bucket with versioning on, if it is not there yet (idempotent)."""
+
+        def ensure() -> None:
+            if not self._client.bucket_exists(self.bucket):
+                try:
+                    self._client.make_bucket(self.bucket)
+                except S3Error as error:
+                    if error.code not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
+                        raise
+            self._client.set_bucket_versioning(self.bucket, VersioningConfig(ENABLED))
+
+        await asyncio.to_thread(ensure)
+
+    async def put(self, data: bytes, media_type: str) -> StoredBlob:
+        digest = hashlib.sha256(data).hexdigest()
+        key = f"sha256/{digest}"
+        result = await asyncio.to_thread(
+            self._client.put_object,
+            self.bucket,
+            key,
+            io.BytesIO(data),
+            len(data),
+            content_type=media_type,
+            metadata={"sha256": digest},
+        )
+        return StoredBlob(key, digest, len(data), result.version_id)
+
+    async def get(self, key: str, version_id: str | None = None) -> bytes:
+        def read() -> bytes:
+            try:
+                response = self._client.get_object(self.bucket, key, version_id=version_id)
+            except S3Error as error:
+                if error.code in _MISSING:
+                    raise BlobNotFound(f"no file {key} (version {version_id})") from error
+                raise
+            try:
+                return response.read()
+            finally:
+                response.close()
+                response.release_conn()
+
+        return await asyncio.to_thread(read)
+
+    async def download_url(
+        self,
+        key: str,
+        *,
+        version_id: str | None = None,
+        filename: str | None = None,
+        expires: timedelta = timedelta(minutes=15),
+    ) -> str:
+        headers = (
+            {"response-content-disposition": f'attachment; filename="{_safe(filename)}"'}
+            if filename
+            else None
+        )
+        return await asyncio.to_thread(
+            self._signer.presigned_get_object,
+            self.bucket,
+            key,
+            expires=expires,
+            version_id=version_id,
+            response_headers=headers,
+        )
+
+    async def ping(self) -> None:
+        exists = await asyncio.to_thread(self._client.bucket_exists, self.bucket)
+        if not exists:
+            raise BlobNotFound(f"bucket {self.bucket} does not exist")
+
+
+def _safe(filename: str) -> str:
+    return "".join(c for c in filename if c.isprintable() and c not in '"\\/')[:200] or "file"

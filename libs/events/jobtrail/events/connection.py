@@ -1,0 +1,57 @@
+"""Connecting a service to NATS, and the readiness checks of its JetStream resources."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+
+import nats
+import structlog
+from nats.aio.client import Client as NATS
+
+from jobtrail.events.topology import Topology
+
+log = structlog.get_logger("jobtrail.events.connection")
+
+
+async def connect_nats(url: str, name: str) -> NATS:
+    """A connection that keeps reconnecting, and says so in the logs."""
+
+    async def disconnected() -> None:
+        log.warning("nats.disconnected", url=url)
+
+    async def reconnected() -> None:
+        log.info("nats.reconnected", url=url)
+
+    async def error(exc: Exception) -> None:
+        log.warning("nats.error", error=str(exc))
+
+    return await nats.connect(
+        url,
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=1,
+        disconnected_cb=disconnected,
+        reconnected_cb=reconnected,
+        error_cb=error,
+    )
+
+
+def stream_check(nc: NATS, stream: str) -> Callable[[], Awaitable[object]]:
+    """Ready when JetStream answers for the stream."""
+
+    async def check() -> object:
+        return await nc.jetstream().stream_info(stream)
+
+    return check
+
+
+def consumers_check(
+    nc: NATS, topology: Topology, durables: Sequence[str]
+) -> Callable[[], Awaitable[object]]:
+    """Ready when every durable consumer the service reads from exists."""
+
+    async def check() -> object:
+        js = nc.jetstream()
+        return [await js.consumer_info(topology.consumer(d)[0], d) for d in durables]
+
+    return check

@@ -1,0 +1,70 @@
+"""The gateway's FastAPI application."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from jobtrail.gateway.api import auth, events, problems, resumes, users
+from jobtrail.gateway.api.middleware import BodyLimitMiddleware, CorrelationMiddleware
+from jobtrail.gateway.bootstrap import bootstrap
+from jobtrail.gateway.settings import GatewaySettings
+from jobtrail.runtime.health import metrics_response, readiness_response
+
+DESCRIPTION = """Jobtrail's REST API. Every change is a domain event in an append-only log;
+reads come from projections of that log. Errors are RFC 9457 problem details."""
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    """Build the app; adapters connect when it starts, not when it is built."""
+    settings = settings or GatewaySettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with bootstrap(settings) as gateway:
+            app.state.deps = gateway.deps
+            app.state.checks = gateway.checks
+            stop = asyncio.Event()
+            tasks = [asyncio.create_task(p.run(stop)) for p in gateway.projectors]
+            try:
+                yield
+            finally:
+                stop.set()
+                await asyncio.gather(*tasks, return_exceptions=True)
+
+    app = FastAPI(
+        title="Jobtrail API", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
+    )
+    problems.install(app)
+    for router in (auth.router, users.router, resumes.router, events.router):
+        app.include_router(router)
+    _ops_routes(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes + 256 * 1024)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
+            allow_headers=["*"], expose_headers=["x-correlation-id"],
+        )  # fmt: skip
+    app.add_middleware(CorrelationMiddleware)
+    return app
+
+
+def _ops_routes(app: FastAPI) -> None:
+    @app.get("/healthz", tags=["ops"])
+    async def healthz() -> dict[str, str]:
+        """The process is up."""
+        return {"status": "ok", "service": "gateway"}
+
+    @app.get("/readyz", tags=["ops"])
+    async def readyz(request: Request) -> JSONResponse:
+        """NATS, PostgreSQL, S3 and the document store all answer."""
+        return await readiness_response(request.app.state.checks)
+
+    @app.get("/metrics", tags=["ops"], include_in_schema=False)
+    async def metrics() -> Response:
+        return metrics_response()

@@ -1,0 +1,37 @@
+"""FastAPI dependencies: the process's adapters, the caller, and the correlation id."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from jobtrail.gateway.deps import Deps
+from jobtrail.gateway.errors import Unauthorized
+from jobtrail.gateway.security import Principal
+
+_bearer = HTTPBearer(auto_error=False, description="An access token from /auth/login")
+
+
+def get_deps(request: Request) -> Deps:
+    deps: Deps = request.app.state.deps
+    return deps
+
+
+def get_correlation_id(request: Request) -> str:
+    return str(request.scope.get("state", {}).get("correlation_id", ""))
+
+
+def current_user(
+    deps: Annotated[Deps, Depends(get_deps)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise Unauthorized("log in first: send 'Authorization: Bearer <access token>'")
+    return deps.tokens.verify(credentials.credentials, "access")
+
+
+DepsDep = Annotated[Deps, Depends(get_deps)]
+CurrentUser = Annotated[Principal, Depends(current_user)]
+CorrelationId = Annotated[str, Depends(get_correlation_id)]

@@ -1,0 +1,1 @@
+"""Use cases: load an aggregate from its events, decide, store content, append."""

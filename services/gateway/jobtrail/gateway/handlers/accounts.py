@@ -1,0 +1,76 @@
+"""Registering, logging in, refreshing tokens, and changing one's account and profile."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+
+from jobtrail.events import AggregateHistory, ConcurrencyConflict, EventContext
+from jobtrail.events.users import Profile
+from jobtrail.gateway.deps import Deps
+from jobtrail.gateway.domain.users import User, normalise_email, user_id_for
+from jobtrail.gateway.errors import EmailTaken, NotFound, Unauthorized
+from jobtrail.gateway.security import Principal, TokenPair, hash_password, verify_password
+
+
+async def load_user(deps: Deps, user_id: UUID) -> tuple[User, AggregateHistory]:
+    history = await deps.events.load("user", user_id)
+    return User.fold(user_id, history.events), history
+
+
+async def register(
+    deps: Deps, email: str, password: str, display_name: str, correlation_id: str
+) -> User:
+    user_id = user_id_for(email)
+    user, history = await load_user(deps, user_id)
+    role = "admin" if normalise_email(email) in _admins(deps) else "user"
+    new = user.register(email, display_name, hash_password(password), role)
+    context = EventContext(actor=f"user:{user_id}", correlation_id=correlation_id, owner_id=user_id)
+    try:
+        recorded = await deps.events.append(history, new, context)
+    except ConcurrencyConflict:
+        raise EmailTaken(f"{email} is already registered; log in, or use another email") from None
+    await deps.settled(recorded)
+    return User.fold(user_id, history.events)
+
+
+async def login(deps: Deps, email: str, password: str) -> TokenPair:
+    # Read from the log, not the read model: a user can log in the moment they registered.
+    user, _ = await load_user(deps, user_id_for(email))
+    if not user.registered or not verify_password(user.password_hash, password):
+        raise Unauthorized("wrong email or password")
+    return deps.tokens.issue(user.user_id, user.role)
+
+
+async def refresh(deps: Deps, refresh_token: str) -> TokenPair:
+    principal = deps.tokens.verify(refresh_token, "refresh")
+    user, _ = await load_user(deps, principal.user_id)
+    if not user.registered:
+        raise Unauthorized("this account no longer exists")
+    return deps.tokens.issue(user.user_id, user.role)
+
+
+async def update_user(
+    deps: Deps, principal: Principal, display_name: str, correlation_id: str
+) -> None:
+    user, history = await load_user(deps, principal.user_id)
+    _ensure_exists(user)
+    await deps.record(history, user.update(display_name), principal, correlation_id)
+
+
+async def update_profile(
+    deps: Deps, principal: Principal, profile: Profile, correlation_id: str
+) -> None:
+    user, history = await load_user(deps, principal.user_id)
+    _ensure_exists(user)
+    await deps.record(history, user.update_profile(profile), principal, correlation_id)
+
+
+
+def _ensure_exists(user: User) -> None:
+    if not user.registered:
+        raise NotFound("this account does not exist")
+
+
+def _admins(deps: Deps) -> set[str]:
+    return {normalise_email(e) for e in deps.settings.admin_emails}

@@ -1,0 +1,3 @@
+from jobtrail.runtime.migrations import run_env
+
+run_env()

@@ -1,0 +1,1 @@
+"""Read models: tables written only by projectors from events, rebuilt by replay."""

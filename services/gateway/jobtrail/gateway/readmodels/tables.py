@@ -1,0 +1,111 @@
+"""The gateway's tables (schema `gateway`): read models, checkpoints and the audit log."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+SCHEMA = "gateway"
+metadata = sa.MetaData(schema=SCHEMA)
+
+
+def _at(name: str) -> sa.Column[object]:
+    return sa.Column(name, sa.DateTime(timezone=True), nullable=False)
+
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("user_id", sa.Uuid, primary_key=True),
+    sa.Column("email", sa.Text, nullable=False, unique=True),
+    sa.Column("display_name", sa.Text, nullable=False),
+    sa.Column("role", sa.Text, nullable=False),
+    _at("created_at"),
+    _at("updated_at"),
+)
+
+profiles = sa.Table(
+    "profiles",
+    metadata,
+    sa.Column("user_id", sa.Uuid, primary_key=True),
+    sa.Column("profile", JSONB, nullable=False),
+    _at("updated_at"),
+)
+
+resumes = sa.Table(
+    "resumes",
+    metadata,
+    sa.Column("resume_id", sa.Uuid, primary_key=True),
+    sa.Column("user_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("filename", sa.Text, nullable=False),
+    sa.Column("media_type", sa.Text, nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("sha256", sa.Text, nullable=False),
+    sa.Column("file_key", sa.Text, nullable=False),
+    sa.Column("file_version", sa.Text),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("file_kind", sa.Text),
+    sa.Column("reject_code", sa.Text),
+    sa.Column("reject_reason", sa.Text),
+    sa.Column("current_version", sa.Integer),
+    sa.Column("latest_version", sa.Integer),
+    _at("created_at"),
+    _at("updated_at"),
+)
+
+resume_versions = sa.Table(
+    "resume_versions",
+    metadata,
+    sa.Column("resume_id", sa.Uuid, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("parent_version", sa.Integer),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("sha256", sa.Text, nullable=False),
+    sa.Column("proposal", sa.Boolean, nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),
+    _at("created_at"),
+    sa.Column("accepted_at", sa.DateTime(timezone=True)),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("event_id", sa.Uuid, nullable=False, unique=True),
+    sa.Column("type", sa.Text, nullable=False),
+    sa.Column("aggregate_type", sa.Text, nullable=False),
+    sa.Column("aggregate_id", sa.Text, nullable=False),
+    sa.Column("owner_id", sa.Uuid),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("correlation_id", sa.Text, nullable=False),
+    _at("occurred_at"),
+    sa.Column("envelope", JSONB, nullable=False),
+    sa.Index("ix_events_owner_seq", "owner_id", "seq"),
+)
+
+checkpoints = sa.Table(
+    "checkpoints",
+    metadata,
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("last_seq", sa.BigInteger, nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("event_id", sa.Uuid, nullable=False, unique=True),
+    sa.Column("type", sa.Text, nullable=False),
+    sa.Column("aggregate_type", sa.Text, nullable=False),
+    sa.Column("aggregate_id", sa.Text, nullable=False, index=True),
+    sa.Column("owner_id", sa.Uuid),
+    sa.Column("actor", sa.Text, nullable=False),
+    _at("occurred_at"),
+    sa.Column("event", JSONB, nullable=False),
+    sa.Column("prev_hash", sa.Text, nullable=False),
+    sa.Column("hash", sa.Text, nullable=False),
+)
+
+# What `jobtrail replay gateway` drops and rebuilds. The audit log is not among them:
+# it is append-only and the database refuses to empty it.
+READ_MODELS = (users, profiles, resumes, resume_versions, events)

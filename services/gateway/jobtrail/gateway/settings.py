@@ -1,0 +1,25 @@
+"""Settings of the gateway (env `GATEWAY_X`, falling back to `JOBTRAIL_X`)."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from jobtrail.runtime import ServiceSettings
+from jobtrail.runtime.settings import DEV_SECRET
+
+
+class GatewaySettings(ServiceSettings):
+    """The REST API: auth, limits, and where its read models and files live."""
+
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", frozen=True)
+
+    http_port: int = 8000
+    jwt_secret: SecretStr = SecretStr(DEV_SECRET)
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+    admin_emails: list[str] = []
+    max_upload_bytes: int = 10 * 1024 * 1024
+    s3_public_endpoint: str | None = None
+    read_your_writes_timeout: float = 3.0
+    cors_origins: list[str] = []

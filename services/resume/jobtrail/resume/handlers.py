@@ -1,0 +1,107 @@
+"""Turning an uploaded file into version 1 of the resume's document.
+
+Idempotent without an inbox: the decision is a function of the resume's own events. A
+redelivered upload finds the resume already parsed or rejected and decides nothing; one
+that crashed between storing the document and appending the events stores the same
+content again (a no-op) and appends events with the same ids.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import structlog
+
+from jobtrail.blobs import BlobStore
+from jobtrail.docstore import DocumentStore, NewDocumentVersion
+from jobtrail.events import Event, EventContext, EventStore, RecordedEvent
+from jobtrail.events.resumes import (
+    ResumeParsed,
+    ResumeRejected,
+    ResumeUploaded,
+    ResumeVersionAccepted,
+    ResumeVersionCreated,
+)
+from jobtrail.resume.errors import UnreadableResume
+from jobtrail.resume.reading import ReadResume, read_resume
+
+ACTOR = "service:resume"
+GAVE_UP = (
+    "We could not process this file after several attempts. Please upload it again; "
+    "if it keeps failing, try saving it as PDF or DOCX."
+)
+
+log = structlog.get_logger("jobtrail.resume")
+
+
+@dataclass
+class ResumeDeps:
+    events: EventStore
+    documents: DocumentStore
+    files: BlobStore
+    max_file_bytes: int
+
+
+async def parse_upload(recorded: RecordedEvent, deps: ResumeDeps) -> None:
+    """On ResumeUploaded: read the file, store version 1, record the outcome."""
+    upload = recorded.event
+    if not isinstance(upload, ResumeUploaded):
+        return
+    history = await deps.events.load("resume", upload.resume_id)
+    if _already_decided(history.events):
+        return
+    data = await deps.files.get(upload.file_key, upload.file_version)
+    try:
+        read = await asyncio.to_thread(read_resume, data, deps.max_file_bytes)
+    except UnreadableResume as unreadable:
+        log.info("resume.rejected", resume_id=str(upload.resume_id), code=unreadable.code)
+        decided: list[Event] = [
+            ResumeRejected(resume_id=upload.resume_id, code=unreadable.code, reason=unreadable.message)
+        ]
+    else:
+        decided = await _store_first_version(deps, upload, read)
+    context = EventContext.caused_by(recorded.envelope, actor=ACTOR)
+    await deps.events.append(history, decided, context)
+
+
+async def give_up(recorded: RecordedEvent, deps: ResumeDeps, reason: str) -> None:
+    """After the last attempt: tell the job seeker, rather than leave them waiting."""
+    upload = recorded.event
+    if not isinstance(upload, ResumeUploaded):
+        return
+    history = await deps.events.load("resume", upload.resume_id)
+    if _already_decided(history.events):
+        return
+    rejected = ResumeRejected(resume_id=upload.resume_id, code="processing_failed", reason=GAVE_UP)
+    await deps.events.append(history, [rejected], EventContext.caused_by(recorded.envelope, ACTOR))
+
+
+async def _store_first_version(deps: ResumeDeps, upload: ResumeUploaded, read: ReadResume) -> list[Event]:
+    stored = await deps.documents.put(
+        NewDocumentVersion(
+            doc_id=upload.resume_id,
+            version=1,
+            kind="resume",
+            source="import",
+            owner_id=upload.user_id,
+            content=read.document,
+            metadata={"file_sha256": upload.sha256, "file_kind": read.file_kind},
+        )
+    )
+    log.info("resume.parsed", resume_id=str(upload.resume_id), kind=read.file_kind)
+    return [
+        ResumeParsed(
+            resume_id=upload.resume_id, file_kind=read.file_kind, document_version=1,
+            sha256=stored.sha256, text_chars=read.text_chars,
+        ),
+        ResumeVersionCreated(
+            resume_id=upload.resume_id, version=1, parent_version=None, source="import",
+            sha256=stored.sha256,
+        ),
+        ResumeVersionAccepted(resume_id=upload.resume_id, version=1),
+    ]  # fmt: skip
+
+
+def _already_decided(events: list[RecordedEvent]) -> bool:
+    return any(e.envelope.type in {"ResumeParsed", "ResumeRejected"} for e in events)
