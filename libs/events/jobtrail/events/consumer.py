@@ -23,7 +23,8 @@ from pydantic import ValidationError
 from jobtrail.events.envelope import RecordedEvent
 from jobtrail.events.errors import UnknownEventType
 from jobtrail.events.store import decode_message
-from jobtrail.events.subjects import DLQ_STREAM, dlq_subject
+from jobtrail.events.errors import InvalidTopology
+from jobtrail.events.subjects import DLQ_STREAM, ORIGINAL_SEQUENCE, ORIGINAL_SUBJECT, dlq_subject
 from jobtrail.events.topology import Topology
 
 Handler = Callable[[RecordedEvent], Awaitable[None]]
@@ -67,26 +68,33 @@ class EventConsumer:
         self._stream, config = topology.consumer(durable)
         self._max_deliver = int(config.get("max_deliver", 5))
         self._backoff = _backoff_from(config)
+        self._retry = _retry_consumer(topology, durable)
         self._handler = handler
         self._on_dead_letter = on_dead_letter
         self._batch = batch
         self._fetch_wait = fetch_wait
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Fetch and handle until `stop` is set."""
-        sub = await self._js.pull_subscribe_bind(durable=self.durable, stream=self._stream)
-        log.info("consumer.started", consumer=self.durable, stream=self._stream)
+        """Fetch and handle until `stop` is set: the consumer, and its retries if defined."""
+        loops = [self._loop(self.durable, self._stream, stop)]
+        if self._retry is not None:
+            loops.append(self._loop(self._retry[1], self._retry[0], stop))
+        await asyncio.gather(*loops)
+
+    async def _loop(self, durable: str, stream: str, stop: asyncio.Event) -> None:
+        sub = await self._js.pull_subscribe_bind(durable=durable, stream=stream)
+        log.info("consumer.started", consumer=durable, stream=stream)
         try:
             while not stop.is_set():
                 try:
                     messages = await sub.fetch(self._batch, timeout=self._fetch_wait)
-                except NatsTimeout:
+                except (NatsTimeout, TimeoutError):  # nats-py raises either, by path
                     continue
                 for msg in messages:
                     await self.handle(msg)
         finally:
             await sub.unsubscribe()
-            log.info("consumer.stopped", consumer=self.durable)
+            log.info("consumer.stopped", consumer=durable)
 
     async def handle(self, msg: Msg) -> None:
         """Handle one delivery: ack, retry later, or dead-letter."""
@@ -134,12 +142,13 @@ class EventConsumer:
     async def _dead_letter(self, msg: Msg, recorded: RecordedEvent | None, reason: str) -> None:
         event_type = recorded.envelope.type if recorded else "Undecodable"
         stream_seq = int(msg.metadata.sequence.stream)
+        given = msg.headers or {}  # a retried message keeps naming where it first came from
         headers: dict[str, Any] = {
-            "Nats-Msg-Id": f"dlq:{self.durable}:{stream_seq}",
+            "Nats-Msg-Id": f"dlq:{self.durable}:{msg.metadata.stream}:{stream_seq}",
             "Jobtrail-Consumer": self.durable,
             "Jobtrail-Error": reason[:4000],
-            "Jobtrail-Original-Subject": msg.subject,
-            "Jobtrail-Original-Sequence": str(stream_seq),
+            "Jobtrail-Original-Subject": given.get(ORIGINAL_SUBJECT, msg.subject),
+            "Jobtrail-Original-Sequence": given.get(ORIGINAL_SEQUENCE, str(stream_seq)),
             "Jobtrail-Deliveries": str(msg.metadata.num_delivered),
         }
         await self._js.publish(
@@ -161,3 +170,12 @@ def _backoff_from(config: dict[str, Any]) -> list[float]:
     shorten ack_wait to its first step, cutting long handlers off)."""
     raw = config.get("metadata", {}).get("jobtrail_backoff_seconds", "")
     return [float(part) for part in raw.split(",") if part.strip()] or list(_DEFAULT_BACKOFF)
+
+
+def _retry_consumer(topology: Topology, durable: str) -> tuple[str, str] | None:
+    """The (stream, durable) that carries `jobtrail dlq retry` messages back, if defined."""
+    try:
+        stream, _ = topology.consumer(f"{durable}-retry")
+    except InvalidTopology:
+        return None
+    return stream, f"{durable}-retry"

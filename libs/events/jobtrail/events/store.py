@@ -15,7 +15,12 @@ from nats.js.errors import APIError
 
 from jobtrail.events.envelope import Envelope, Event, EventContext, RecordedEvent, seal
 from jobtrail.events.errors import ConcurrencyConflict, EventLogError
-from jobtrail.events.subjects import ALL_EVENTS, EVENTS_STREAM, aggregate_filter
+from jobtrail.events.subjects import (
+    ALL_EVENTS,
+    EVENTS_STREAM,
+    ORIGINAL_SEQUENCE,
+    aggregate_filter,
+)
 
 WRONG_LAST_SEQUENCE = 10071
 _EXPECTED_SEQ = "Nats-Expected-Last-Subject-Sequence"
@@ -211,6 +216,6 @@ class EventStore:
 def decode_message(msg: Msg) -> RecordedEvent:
     """A stored message (direct get or consumer delivery) as a RecordedEvent."""
     headers = msg.headers or {}
-    seq_header = headers.get("Nats-Sequence")
+    seq_header = headers.get(ORIGINAL_SEQUENCE) or headers.get("Nats-Sequence")
     seq = int(seq_header) if seq_header is not None else int(msg.metadata.sequence.stream)
     return RecordedEvent(Envelope.model_validate_json(msg.data), seq)

@@ -7,6 +7,12 @@ DLQ_STREAM = "JOBTRAIL_DLQ"
 EVENTS_PREFIX = "jobtrail.events"
 ALL_EVENTS = f"{EVENTS_PREFIX}.>"
 DLQ_PREFIX = "jobtrail.dlq"
+RETRY_STREAM = "JOBTRAIL_RETRY"
+RETRY_PREFIX = "jobtrail.retry"
+
+# Headers of dead-lettered and retried messages: where the event really lives in the log.
+ORIGINAL_SUBJECT = "Jobtrail-Original-Subject"
+ORIGINAL_SEQUENCE = "Jobtrail-Original-Sequence"
 
 
 def event_subject(aggregate_type: str, aggregate_id: object, event_type: str) -> str:
@@ -25,3 +31,7 @@ def type_filter(aggregate_type: str, event_type: str) -> str:
 
 def dlq_subject(consumer: str, event_type: str) -> str:
     return f"{DLQ_PREFIX}.{consumer}.{event_type}"
+
+
+def retry_subject(consumer: str, event_type: str) -> str:
+    return f"{RETRY_PREFIX}.{consumer}.{event_type}"

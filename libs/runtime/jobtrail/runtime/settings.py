@@ -17,7 +17,9 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-DEV_SECRET = "jobtrail-dev-secret"  # noqa: S105 - a known placeholder, refused outside dev
+DEV_SECRET = "jobtrail-dev-secret"  # noqa: S105 - a known placeholder, refused in prod
+DEV_SIGNING_KEY = "jobtrail-dev-signing-key-not-for-production"  # noqa: S105 - likewise
+PLACEHOLDERS = frozenset({DEV_SECRET, DEV_SIGNING_KEY})
 
 
 class ServiceSettings(BaseSettings):
@@ -51,7 +53,7 @@ class ServiceSettings(BaseSettings):
     def _refuse_placeholder_secrets(self) -> ServiceSettings:
         if self.environment == "prod":
             for name, value in self.secret_fields():
-                if value.get_secret_value() == DEV_SECRET:
+                if value.get_secret_value() in PLACEHOLDERS:
                     raise ValueError(
                         f"{name} still holds the development placeholder; set a real secret "
                         "before running with environment=prod"

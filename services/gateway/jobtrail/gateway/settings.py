@@ -6,7 +6,7 @@ from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from jobtrail.runtime import ServiceSettings
-from jobtrail.runtime.settings import DEV_SECRET
+from jobtrail.runtime.settings import DEV_SIGNING_KEY
 
 
 class GatewaySettings(ServiceSettings):
@@ -15,7 +15,7 @@ class GatewaySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", frozen=True)
 
     http_port: int = 8000
-    jwt_secret: SecretStr = SecretStr(DEV_SECRET)
+    jwt_secret: SecretStr = SecretStr(DEV_SIGNING_KEY)
     access_token_minutes: int = 15
     refresh_token_days: int = 30
     admin_emails: list[str] = []

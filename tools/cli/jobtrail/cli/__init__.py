@@ -1,0 +1,1 @@
+"""`jobtrail`: the operator's command line."""

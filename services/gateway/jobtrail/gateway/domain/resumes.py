@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from uuid import UUID
 
-from jobtrail.events import Event, RecordedEvent
+from jobtrail.events.envelope import Event, RecordedEvent
 from jobtrail.events.resumes import (
     DocumentSource,
     ResumeParsed,

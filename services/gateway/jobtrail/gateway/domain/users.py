@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from uuid import UUID
 
-from jobtrail.events import RecordedEvent
+from jobtrail.events.envelope import RecordedEvent
 from jobtrail.events.users import Profile, ProfileUpdated, UserRegistered, UserUpdated
 from jobtrail.gateway.errors import EmailTaken
 

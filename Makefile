@@ -1,0 +1,35 @@
+# Jobtrail. `make run` starts everything on loopback; `make test` runs the whole suite.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+DATA_DIR ?= .data
+
+.PHONY: run test test-fast lint format bench docs install
+
+install:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --locked
+
+run: install
+	$(UV) run --locked jobtrail dev --data-dir $(DATA_DIR)
+
+test: install
+	$(UV) run --locked pytest -q --durations=15
+
+test-fast: install
+	$(UV) run --locked pytest -q -m "not integration"
+
+lint: install
+	$(UV) run --locked ruff check .
+	$(UV) run --locked ruff format --check .
+	$(UV) run --locked mypy
+	$(UV) run --locked lint-imports
+
+format: install
+	$(UV) run --locked ruff check --fix .
+	$(UV) run --locked ruff format .
+
+bench: install
+	$(UV) run --locked python -m benchmarks
+
+docs: install
+	$(UV) run --locked python -m jobtrail.cli.docs docs

@@ -1,0 +1,504 @@
+"""Real resume files (text, Markdown, PDF, DOCX) and broken ones, built from JSON Resume dicts.
+
+Every renderer lays the same resume out the way a person would: name, title, a contact
+line, then sections of entries (title, company and dates, summary, bullets). Each format
+uses different, common heading wordings so readers are exercised on the synonyms too.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import docx
+import typst
+from docx.shared import Pt
+from pypdf import PdfWriter
+
+Resume = Mapping[str, Any]
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One dated item of a section: a job, a degree, a project."""
+
+    title: str
+    details: tuple[str, ...] = ()
+    dates: str = ""
+    paragraphs: tuple[str, ...] = ()
+    bullets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A headed part of the resume: either entries or plain lines."""
+
+    key: str
+    entries: tuple[Entry, ...] = ()
+    lines: tuple[str, ...] = ()
+    rows: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What every renderer prints, in order."""
+
+    name: str
+    label: str
+    contact: tuple[str, ...]
+    sections: tuple[Section, ...]
+
+
+# Each format titles its sections differently, as real resumes do.
+HEADINGS: Mapping[str, Mapping[str, str]] = {
+    "text": {
+        "summary": "SUMMARY",
+        "work": "WORK EXPERIENCE",
+        "volunteer": "VOLUNTEER EXPERIENCE",
+        "education": "EDUCATION",
+        "skills": "SKILLS",
+        "projects": "PROJECTS",
+        "certificates": "CERTIFICATIONS",
+        "awards": "AWARDS",
+        "publications": "PUBLICATIONS",
+        "languages": "LANGUAGES",
+        "interests": "INTERESTS",
+        "references": "REFERENCES",
+    },
+    "markdown": {
+        "summary": "About",
+        "work": "Experience",
+        "volunteer": "Volunteering",
+        "education": "Education",
+        "skills": "Technical Skills",
+        "projects": "Projects",
+        "certificates": "Licenses & Certifications",
+        "awards": "Honors & Awards",
+        "publications": "Publications",
+        "languages": "Languages",
+        "interests": "Interests",
+        "references": "References",
+    },
+    "pdf": {
+        "summary": "Profile",
+        "work": "Professional Experience",
+        "volunteer": "Volunteer Work",
+        "education": "Education",
+        "skills": "Skills",
+        "projects": "Selected Projects",
+        "certificates": "Certifications",
+        "awards": "Awards",
+        "publications": "Publications",
+        "languages": "Languages",
+        "interests": "Hobbies & Interests",
+        "references": "References",
+    },
+    "docx": {
+        "summary": "Professional Summary",
+        "work": "Employment History",
+        "volunteer": "Volunteer Experience",
+        "education": "Education",
+        "skills": "Skills",
+        "projects": "Projects",
+        "certificates": "Certificates",
+        "awards": "Awards",
+        "publications": "Publications",
+        "languages": "Languages",
+        "interests": "Interests",
+        "references": "References",
+    },
+}
+
+
+def resume_text(resume: Resume) -> str:
+    """A conventional plain-text resume: upper-case headings, one line per paragraph."""
+    layout = layout_of(resume)
+    out = [layout.name, *([layout.label] if layout.label else []), " | ".join(layout.contact)]
+    for section in layout.sections:
+        out += ["", HEADINGS["text"][section.key]]
+        out += [f"{name}: {value}" for name, value in section.rows] + list(section.lines)
+        for entry in section.entries:
+            out += ["", entry.title, *_nonempty(_joined(*entry.details, entry.dates))]
+            out += [*entry.paragraphs, *(f"• {bullet}" for bullet in entry.bullets)]
+    return "\n".join(out) + "\n"
+
+
+def resume_markdown(resume: Resume) -> str:
+    """A conventional Markdown resume: `#` name, `##` sections, `###` entries, `-` bullets."""
+    layout = layout_of(resume)
+    out = [f"# {_md(layout.name)}", ""]
+    if layout.label:
+        out += [f"**{_md(layout.label)}**", ""]
+    out += [" · ".join(_md_link(part) for part in layout.contact), ""]
+    for section in layout.sections:
+        out += [f"## {HEADINGS['markdown'][section.key]}", ""]
+        out += [f"- **{_md(name)}:** {_md(value)}" for name, value in section.rows]
+        out += [f"{_md(line)}  " for line in section.lines]
+        for entry in section.entries:
+            out += ["", f"### {_md(entry.title)}"]
+            out += [*_nonempty(_md(_joined(*entry.details, entry.dates))), ""]
+            out += [line for para in entry.paragraphs for line in (_md(para), "")]
+            out += [f"- {_md(bullet)}" for bullet in entry.bullets]
+        out.append("")
+    return "\n".join(out)
+
+
+def resume_docx(resume: Resume) -> bytes:
+    """A Word resume: title, headings, bold entry titles, bulleted highlights, a skills table."""
+    layout = layout_of(resume)
+    document = docx.Document()
+    document.add_heading(layout.name, level=0)
+    if layout.label:
+        document.add_paragraph(layout.label)
+    document.add_paragraph(" | ".join(layout.contact))
+    for section in layout.sections:
+        document.add_heading(HEADINGS["docx"][section.key], level=1)
+        if section.rows:
+            table = document.add_table(rows=0, cols=2)
+            for name, value in section.rows:
+                cells = table.add_row().cells
+                cells[0].text, cells[1].text = name, value
+        for line in section.lines:
+            document.add_paragraph(line)
+        for entry in section.entries:
+            document.add_paragraph().add_run(entry.title).bold = True
+            for details in _nonempty(_joined(*entry.details, entry.dates)):
+                document.add_paragraph().add_run(details).italic = True
+            for para in entry.paragraphs:
+                document.add_paragraph(para)
+            for bullet in entry.bullets:
+                document.add_paragraph(bullet, style="List Bullet")
+    document.styles["Normal"].font.size = Pt(10)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def resume_pdf(resume: Resume) -> bytes:
+    """A one-column PDF with selectable text, dates right-aligned on the entry title line."""
+    return _typst_pdf(_TYPST_PREAMBLE + "\n".join(_typst_body(layout_of(resume))))
+
+
+def scanned_pdf() -> bytes:
+    """A PDF that only draws shapes, as a scan without OCR does: no text layer at all."""
+    bars = "\n".join(
+        f"#place(dx: 0pt, dy: {i * 18}pt, rect(width: {60 + (i * 37) % 40}%, height: 8pt,"
+        " fill: luma(90)))"
+        for i in range(30)
+    )
+    return _typst_pdf(f"#set page(paper: \"us-letter\")\n{bars}\n")
+
+
+def encrypted_pdf(resume: Resume) -> bytes:
+    """The resume's PDF locked with a user password, as "protect with password" does."""
+    writer = PdfWriter(clone_from=io.BytesIO(resume_pdf(resume)))
+    writer.encrypt(user_password="s3cret", owner_password="owner", algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def corrupt_pdf() -> bytes:
+    """A PDF header followed by garbage, like a download cut short and overwritten."""
+    garbage = bytes((i * 97 + 13) % 256 for i in range(4096))
+    return b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + garbage
+
+
+def truncated_pdf(resume: Resume) -> bytes:
+    """The first tenth of a real PDF: the header survives, the pages do not."""
+    pdf = resume_pdf(resume)
+    return pdf[: len(pdf) // 10]
+
+
+def corrupt_docx() -> bytes:
+    """A DOCX cut in half: the zip's central directory is gone."""
+    whole = resume_docx({"basics": {"name": "Broken File"}})
+    return whole[: len(whole) // 2]
+
+
+def docx_zip_bomb(declared_mib: int = 200) -> bytes:
+    """A zip shaped like a DOCX whose document.xml inflates to `declared_mib` MiB of blanks."""
+    buffer = io.BytesIO()
+    chunk = b" " * (1 << 20)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            member.write(b'<?xml version="1.0"?><w:document>')
+            for _ in range(declared_mib):
+                member.write(chunk)
+            member.write(b"</w:document>")
+    return buffer.getvalue()
+
+
+def layout_of(resume: Resume) -> Layout:
+    """Decide what is printed where; every renderer prints this same layout."""
+    basics: Mapping[str, Any] = resume.get("basics") or {}
+    sections = [
+        section
+        for section in (
+            _summary(basics),
+            _dated("work", resume.get("work"), _work_entry),
+            _dated("volunteer", resume.get("volunteer"), _volunteer_entry),
+            _dated("education", resume.get("education"), _education_entry),
+            _skills(resume.get("skills")),
+            _dated("projects", resume.get("projects"), _project_entry),
+            _dated("certificates", resume.get("certificates"), _certificate_entry),
+            _dated("awards", resume.get("awards"), _award_entry),
+            _dated("publications", resume.get("publications"), _publication_entry),
+            _languages(resume.get("languages")),
+            _interests(resume.get("interests")),
+            _dated("references", resume.get("references"), _reference_entry),
+        )
+        if section is not None
+    ]
+    return Layout(
+        name=basics.get("name", ""),
+        label=basics.get("label", ""),
+        contact=tuple(_contact(basics)),
+        sections=tuple(sections),
+    )
+
+
+def month_year(iso: str | None) -> str:
+    """`2018-01-08` → `Jan 2018`, `2018` → `2018`; no date reads as `Present`."""
+    if not iso:
+        return "Present"
+    parts = iso.split("-")
+    return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}" if len(parts) > 1 else parts[0]
+
+
+def date_range(item: Mapping[str, Any]) -> str:
+    """The dates of an entry as a person writes them: `Jan 2018 – Sep 2020`."""
+    start, end = item.get("startDate"), item.get("endDate")
+    if not start:
+        return month_year(end) if end else ""
+    return f"{month_year(start)} – {month_year(end)}"
+
+
+def _contact(basics: Mapping[str, Any]) -> Iterator[str]:
+    location = basics.get("location") or {}
+    place = ", ".join(
+        location[key] for key in ("city", "region", "countryCode") if location.get(key)
+    )
+    for value in (place, basics.get("email"), basics.get("phone"), basics.get("url")):
+        if value:
+            yield value
+    for profile in basics.get("profiles") or ():
+        if profile.get("url"):
+            yield profile["url"]
+
+
+def _summary(basics: Mapping[str, Any]) -> Section | None:
+    summary = basics.get("summary")
+    return Section("summary", lines=(summary,)) if summary else None
+
+
+def _dated(
+    key: str, items: Sequence[Mapping[str, Any]] | None, make: Callable[[Resume], Entry]
+) -> Section | None:
+    entries = tuple(entry for entry in map(make, items or ()) if entry.title)
+    return Section(key, entries=entries) if entries else None
+
+
+def _work_entry(job: Mapping[str, Any]) -> Entry:
+    company = job.get("name") or job.get("company") or ""
+    position = job.get("position") or ""
+    return Entry(
+        title=position or company,
+        details=tuple(filter(None, [company if position else "", job.get("location")])),
+        dates=date_range(job),
+        paragraphs=tuple(filter(None, [job.get("summary")])),
+        bullets=tuple(job.get("highlights") or ()),
+    )
+
+
+def _volunteer_entry(role: Mapping[str, Any]) -> Entry:
+    return _work_entry({**role, "name": role.get("organization")})
+
+
+def _education_entry(school: Mapping[str, Any]) -> Entry:
+    study, area = school.get("studyType") or "", school.get("area") or ""
+    degree = f"{study} in {area}" if study and area else study or area
+    institution = school.get("institution") or ""
+    score = school.get("score")
+    return Entry(
+        title=degree or institution,
+        details=tuple(filter(None, [institution if degree else ""])),
+        dates=date_range(school),
+        paragraphs=(f"GPA: {score}",) if score else (),
+        bullets=tuple(school.get("courses") or ()),
+    )
+
+
+def _project_entry(project: Mapping[str, Any]) -> Entry:
+    keywords = ", ".join(project.get("keywords") or ())
+    return Entry(
+        title=project.get("name") or "",
+        details=tuple(filter(None, [project.get("url")])),
+        dates=date_range(project),
+        paragraphs=tuple(
+            filter(None, [project.get("description"), keywords and f"Technologies: {keywords}"])
+        ),
+        bullets=tuple(project.get("highlights") or ()),
+    )
+
+
+def _certificate_entry(certificate: Mapping[str, Any]) -> Entry:
+    return Entry(
+        title=certificate.get("name") or "",
+        details=tuple(filter(None, [certificate.get("issuer")])),
+        dates=month_year(certificate["date"]) if certificate.get("date") else "",
+    )
+
+
+def _award_entry(award: Mapping[str, Any]) -> Entry:
+    return Entry(
+        title=award.get("title") or "",
+        details=tuple(filter(None, [award.get("awarder")])),
+        dates=month_year(award["date"]) if award.get("date") else "",
+        paragraphs=tuple(filter(None, [award.get("summary")])),
+    )
+
+
+def _publication_entry(publication: Mapping[str, Any]) -> Entry:
+    released = publication.get("releaseDate")
+    return Entry(
+        title=publication.get("name") or "",
+        details=tuple(filter(None, [publication.get("publisher")])),
+        dates=month_year(released) if released else "",
+        paragraphs=tuple(filter(None, [publication.get("summary"), publication.get("url")])),
+    )
+
+
+def _reference_entry(reference: Mapping[str, Any]) -> Entry:
+    text = reference.get("reference")
+    return Entry(title=reference.get("name") or "", paragraphs=(f"“{text}”",) if text else ())
+
+
+def _skills(skills: Sequence[Mapping[str, Any]] | None) -> Section | None:
+    rows = tuple(
+        (_with_level(skill), ", ".join(skill.get("keywords") or ()))
+        for skill in skills or ()
+        if skill.get("name")
+    )
+    return Section("skills", rows=rows) if rows else None
+
+
+def _with_level(skill: Mapping[str, Any]) -> str:
+    level = skill.get("level")
+    return f"{skill['name']} ({level})" if level else str(skill["name"])
+
+
+def _languages(languages: Sequence[Mapping[str, Any]] | None) -> Section | None:
+    lines = tuple(
+        _joined(item["language"], item.get("fluency") or "", sep=" — ")
+        for item in languages or ()
+        if item.get("language")
+    )
+    return Section("languages", lines=lines) if lines else None
+
+
+def _interests(interests: Sequence[Mapping[str, Any]] | None) -> Section | None:
+    lines = tuple(
+        _joined(item["name"], ", ".join(item.get("keywords") or ()), sep=": ")
+        for item in interests or ()
+        if item.get("name")
+    )
+    return Section("interests", lines=lines) if lines else None
+
+
+def _nonempty(text: str) -> list[str]:
+    return [text] if text else []
+
+
+def _joined(*parts: str, sep: str = " | ") -> str:
+    return sep.join(part for part in parts if part)
+
+
+# Markdown: escape what would otherwise turn user text into markup.
+_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>#|"})
+
+
+def _md(text: str) -> str:
+    return text.translate(_MD_SPECIAL)
+
+
+def _md_link(part: str) -> str:
+    if "@" in part and " " not in part:
+        return f"[{_md(part)}](mailto:{part})"
+    if part.startswith(("http://", "https://")):
+        return f"<{part}>"
+    return _md(part)
+
+
+# Typst: user text only ever enters as string literals, so no markup in it is interpreted.
+_TYPST_PREAMBLE = """\
+#set page(paper: "us-letter", margin: (x: 1.8cm, y: 1.5cm))
+#set text(font: "Libertinus Serif", size: 10.5pt)
+#set par(justify: false, leading: 0.55em)
+#set list(indent: 0.6em, body-indent: 0.5em)
+#let section(title) = {
+  v(0.6em)
+  text(size: 12pt, weight: "bold", title)
+  v(-0.7em)
+  line(length: 100%, stroke: 0.5pt)
+}
+#let entry(title, details, dates) = {
+  v(0.3em)
+  text(weight: "bold", title)
+  h(1fr)
+  dates
+  if details != "" { linebreak(); emph(details) }
+  parbreak()
+}
+"""
+
+
+def _typst_body(layout: Layout) -> Iterator[str]:
+    yield f"#align(center, text(size: 20pt, weight: \"bold\", {_typst_str(layout.name)}))"
+    if layout.label:
+        yield f"#align(center, text(size: 12pt, {_typst_str(layout.label)}))"
+    yield f"#align(center, {_typst_str('  ·  '.join(layout.contact))})"
+    for section in layout.sections:
+        yield f"#section({_typst_str(HEADINGS['pdf'][section.key])})"
+        for name, value in section.rows:
+            yield f"#text(weight: \"bold\", {_typst_str(name + ':')}) #{_typst_str(value)}\n"
+        for line in section.lines:
+            yield f"#{_typst_str(line)}\n"
+        for entry in section.entries:
+            details, dates = _typst_str(_joined(*entry.details)), _typst_str(entry.dates)
+            yield f"#entry({_typst_str(entry.title)}, {details}, {dates})"
+            for para in entry.paragraphs:
+                yield f"#{_typst_str(para)}\n"
+            for bullet in entry.bullets:
+                yield f"- #{_typst_str(bullet)}"
+
+
+def _typst_str(text: str) -> str:
+    """A typst string literal holding `text` verbatim."""
+    return '"' + "".join(_typst_char(char) for char in text) + '"'
+
+
+def _typst_char(char: str) -> str:
+    if char in '\\"':
+        return "\\" + char
+    return f"\\u{{{ord(char):x}}}" if ord(char) < 0x20 or ord(char) == 0x7F else char
+
+
+def _typst_pdf(source: str) -> bytes:
+    pdf = typst.compile(source.encode(), format="pdf", ignore_system_fonts=True, timestamp=0)
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Override PartName="/word/document.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)

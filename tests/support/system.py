@@ -1,0 +1,110 @@
+"""The running system for integration tests: the gateway and the resume service in-process,
+on the real NATS, PostgreSQL and S3 of the embedded stack."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+from uuid import uuid4
+
+import httpx
+
+from jobtrail.gateway.api.app import create_app
+from jobtrail.gateway.deps import Deps
+from jobtrail.gateway.settings import GatewaySettings
+from jobtrail.resume.bootstrap import setup as resume_setup
+from jobtrail.resume.settings import ResumeSettings
+from jobtrail.stack import StackEndpoints
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def connection_settings(stack: StackEndpoints) -> dict[str, Any]:
+    return {
+        "environment": "test",
+        "nats_url": stack.nats_url,
+        "database_url": stack.database_url,
+        "s3_endpoint": stack.s3_endpoint,
+        "s3_access_key": stack.s3_access_key,
+        "s3_secret_key": stack.s3_secret_key,
+        "log_format": "console",
+    }
+
+
+@dataclass
+class System:
+    api: httpx.AsyncClient
+    deps: Deps
+    stack: StackEndpoints
+
+    async def user(self, name: str = "Ada") -> Caller:
+        """A newly registered, logged-in user with a unique email."""
+        email = f"{name.lower()}-{uuid4().hex[:10]}@example.com"
+        registered = await self.api.post(
+            "/auth/register", json={"email": email, "password": PASSWORD, "display_name": name}
+        )
+        assert registered.status_code == 201, registered.text
+        tokens = await self.api.post("/auth/login", json={"email": email, "password": PASSWORD})
+        assert tokens.status_code == 200, tokens.text
+        body = tokens.json()
+        return Caller(self.api, email, registered.json()["user_id"], body["access_token"], body)
+
+
+@dataclass
+class Caller:
+    api: httpx.AsyncClient
+    email: str
+    user_id: str
+    token: str
+    tokens: dict[str, Any]
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"authorization": f"Bearer {self.token}"}
+
+    async def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.api.get(path, headers=self.auth, **kwargs)
+
+    async def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.api.post(path, headers=self.auth, **kwargs)
+
+    async def put(self, path: str, **kwargs: Any) -> httpx.Response:
+        return await self.api.put(path, headers=self.auth, **kwargs)
+
+    async def upload(self, filename: str, data: bytes) -> str:
+        response = await self.post("/resumes", files={"file": (filename, data)})
+        assert response.status_code == 202, response.text
+        return str(response.json()["resume_id"])
+
+    async def settled_resume(self, resume_id: str, timeout: float = 20.0) -> dict[str, Any]:
+        """Poll until the resume is parsed or rejected."""
+        deadline = time.monotonic() + timeout
+        while True:
+            response = await self.get(f"/resumes/{resume_id}")
+            assert response.status_code == 200, response.text
+            body: dict[str, Any] = response.json()
+            if body["status"] != "processing":
+                return body
+            assert time.monotonic() < deadline, f"resume {resume_id} still processing"
+            await asyncio.sleep(0.05)
+
+
+@asynccontextmanager
+async def running_system(stack: StackEndpoints) -> AsyncIterator[System]:
+    """Start the gateway (with its projectors) and the resume service; stop them after."""
+    common = connection_settings(stack)
+    app = create_app(GatewaySettings(**common, max_upload_bytes=2 * 1024 * 1024))
+    stop = asyncio.Event()
+    async with app.router.lifespan_context(app), resume_setup(ResumeSettings(**common)) as parts:
+        tasks = [asyncio.create_task(task(stop)) for task in parts.tasks]
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as api:
+            try:
+                yield System(api, app.state.deps, stack)
+            finally:
+                stop.set()
+                await asyncio.gather(*tasks, return_exceptions=True)

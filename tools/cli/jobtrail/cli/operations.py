@@ -1,0 +1,144 @@
+"""`jobtrail replay | audit verify | events tail | dlq list | dlq retry`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from nats.aio.client import Client as NATS
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from jobtrail.cli.settings import CliSettings
+from jobtrail.events import EventStore
+from jobtrail.events.connection import connect_nats
+from jobtrail.events.subjects import (
+    ALL_EVENTS,
+    DLQ_STREAM,
+    ORIGINAL_SEQUENCE,
+    ORIGINAL_SUBJECT,
+    RETRY_STREAM,
+    retry_subject,
+)
+from jobtrail.gateway.readmodels import projection
+from jobtrail.gateway.readmodels.audit import ChainReport, verify_chain
+from jobtrail.gateway.readmodels.projection import ReadModels
+from jobtrail.gateway.readmodels.projector import Projector, reset
+from jobtrail.gateway.readmodels.tables import READ_MODELS
+
+console = Console(stderr=True)
+
+
+@dataclass
+class Connections:
+    nc: NATS
+    engine: AsyncEngine
+    events: EventStore
+
+
+@asynccontextmanager
+async def connections(settings: CliSettings) -> AsyncIterator[Connections]:
+    nc = await connect_nats(settings.nats_url, name="jobtrail-cli")
+    engine = create_async_engine(settings.database_url)
+    try:
+        yield Connections(nc, engine, EventStore(nc))
+    finally:
+        await engine.dispose()
+        await nc.close()
+
+
+async def replay_gateway(settings: CliSettings) -> tuple[int, float]:
+    """Drop the gateway's read models and rebuild them from sequence 1."""
+    async with connections(settings) as c:
+        await reset(c.engine, projection.NAME, READ_MODELS)
+        projector = Projector(c.engine, c.events, ReadModels())
+        started = time.perf_counter()
+        with _progress() as bar:
+            task = bar.add_task("replaying", total=await c.events.last_sequence() or None)
+            position = await projector.catch_up(
+                progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
+        return position, time.perf_counter() - started
+
+
+async def audit_verify(settings: CliSettings) -> ChainReport:
+    async with connections(settings) as c:
+        return await verify_chain(c.engine)
+
+
+async def tail_events(settings: CliSettings, start: int, subject: str, follow: bool) -> None:
+    """Print events as JSON lines, oldest first; with `follow`, keep printing new ones."""
+    async with connections(settings) as c:
+        position = start
+        while True:
+            async for recorded in c.events.read(subject=subject, start_seq=position):
+                line = {"seq": recorded.seq, **recorded.envelope.model_dump(mode="json")}
+                print(json.dumps(line, ensure_ascii=False), flush=True)
+                position = recorded.seq + 1
+            if not follow:
+                return
+            await asyncio.sleep(0.5)
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    seq: int
+    subject: str
+    consumer: str
+    error: str
+    original_subject: str
+    original_seq: int
+    deliveries: str
+    data: bytes
+
+
+async def dead_letters(settings: CliSettings) -> list[DeadLetter]:
+    async with connections(settings) as c:
+        store = EventStore(c.nc, stream=DLQ_STREAM)
+        found = []
+        async for msg in store.read_raw(subject="jobtrail.dlq.>"):
+            h = msg.headers or {}
+            found.append(
+                DeadLetter(
+                    seq=int(h["Nats-Sequence"]), subject=h.get("Nats-Subject", msg.subject),
+                    consumer=h.get("Jobtrail-Consumer", "?"), error=h.get("Jobtrail-Error", ""),
+                    original_subject=h.get("Jobtrail-Original-Subject", ""),
+                    original_seq=int(h.get("Jobtrail-Original-Sequence", "0")),
+                    deliveries=h.get("Jobtrail-Deliveries", "?"), data=msg.data,
+                )
+            )  # fmt: skip
+        return found
+
+
+async def retry_dead_letters(settings: CliSettings, seqs: set[int] | None) -> list[DeadLetter]:
+    """Send dead letters (all, or those at `seqs`) back to their consumer; drop them from the DLQ."""
+    chosen = [d for d in await dead_letters(settings) if seqs is None or d.seq in seqs]
+    async with connections(settings) as c:
+        js = c.nc.jetstream()
+        for letter in chosen:
+            event_type = letter.subject.rsplit(".", 1)[-1]
+            await js.publish(
+                retry_subject(letter.consumer, event_type),
+                letter.data,
+                stream=RETRY_STREAM,
+                headers={
+                    "Nats-Msg-Id": f"retry:{letter.seq}",
+                    ORIGINAL_SUBJECT: letter.original_subject,
+                    ORIGINAL_SEQUENCE: str(letter.original_seq),
+                },
+            )
+            await js.delete_msg(DLQ_STREAM, letter.seq)
+    return chosen
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeRemainingColumn(), console=console,
+    )  # fmt: skip
+
