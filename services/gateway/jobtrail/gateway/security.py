@@ -75,7 +75,8 @@ class TokenIssuer:
         except jwt.InvalidTokenError:
             raise Unauthorized(f"the {expected} token is not valid; log in again") from None
         if claims.get("typ") != expected:
-            raise Unauthorized(f"a {expected} token is needed here")
+            article = "an" if expected == "access" else "a"
+            raise Unauthorized(f"{article} {expected} token is needed here")
         return Principal(UUID(claims["sub"]), str(claims.get("role", "user")))
 
     def _encode(self, user_id: UUID, role: str, kind: TokenType) -> str:

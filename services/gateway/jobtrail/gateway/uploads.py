@@ -16,6 +16,8 @@ TEXT = "text/plain"
 
 ACCEPTED = "PDF, DOCX, plain text, Markdown, or a JSON Resume document (.json)"
 
+_WORD_PART_HEADER = b"word/document.xml"
+
 
 def sniff(data: bytes) -> str:
     """The media type of an upload; UnsupportedMediaType for anything else."""
@@ -44,6 +46,10 @@ def _zip_kind(data: bytes) -> str:
         # Only the central directory is read here; nothing is decompressed.
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except zipfile.BadZipFile:
+        # A Word file cut short keeps its members' local headers but loses the directory at
+        # the end; the resume service owns that case and rejects it as `corrupt_docx`.
+        if _WORD_PART_HEADER in data:
+            return DOCX
         raise UnsupportedMediaType("this zip file is damaged; export the document again") from None
     if "word/document.xml" in names:
         return DOCX
@@ -52,7 +58,12 @@ def _zip_kind(data: bytes) -> str:
 
 def _as_text(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="strict")
+        try:
+            return data.decode("utf-16", errors="strict")
+        except UnicodeDecodeError:
+            raise UnsupportedMediaType(
+                f"this file type is not supported; accepted: {ACCEPTED}"
+            ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

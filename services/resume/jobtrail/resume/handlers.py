@@ -13,9 +13,16 @@ from dataclasses import dataclass
 
 import structlog
 
-from jobtrail.blobs import BlobStore
+from jobtrail.blobs import BlobNotFound, BlobStore
 from jobtrail.docstore import DocumentStore, NewDocumentVersion
-from jobtrail.events import Event, EventContext, EventStore, RecordedEvent
+from jobtrail.events import (
+    ConcurrencyConflict,
+    Event,
+    EventContext,
+    EventStore,
+    PermanentFailure,
+    RecordedEvent,
+)
 from jobtrail.events.resumes import (
     ResumeParsed,
     ResumeRejected,
@@ -27,6 +34,7 @@ from jobtrail.resume.errors import UnreadableResume
 from jobtrail.resume.reading import ReadResume, read_resume
 
 ACTOR = "service:resume"
+CONFLICT_ATTEMPTS = 3
 GAVE_UP = (
     "We could not process this file after several attempts. Please upload it again; "
     "if it keeps failing, try saving it as PDF or DOCX."
@@ -48,10 +56,24 @@ async def parse_upload(recorded: RecordedEvent, deps: ResumeDeps) -> None:
     upload = recorded.event
     if not isinstance(upload, ResumeUploaded):
         return
+    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+        try:
+            await _parse_once(recorded, upload, deps)
+            return
+        except ConcurrencyConflict:
+            # Another copy (or a redelivery) wrote meanwhile: reload and decide again.
+            if attempt == CONFLICT_ATTEMPTS:
+                raise
+
+
+async def _parse_once(recorded: RecordedEvent, upload: ResumeUploaded, deps: ResumeDeps) -> None:
     history = await deps.events.load("resume", upload.resume_id)
     if _already_decided(history.events):
         return
-    data = await deps.files.get(upload.file_key, upload.file_version)
+    try:
+        data = await deps.files.get(upload.file_key, upload.file_version)
+    except BlobNotFound as missing:
+        raise PermanentFailure(f"the uploaded file is gone: {missing}") from missing
     try:
         read = await asyncio.to_thread(read_resume, data, deps.max_file_bytes)
     except UnreadableResume as unreadable:

@@ -1,0 +1,95 @@
+"""The user aggregate: registration, account changes, and where user ids come from."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import pytest
+
+from jobtrail.events import EventContext, RecordedEvent, seal
+from jobtrail.events.envelope import Event
+from jobtrail.events.users import (
+    JobPreferences,
+    Profile,
+    ProfileUpdated,
+    UserRegistered,
+    UserUpdated,
+)
+from jobtrail.gateway.domain.users import User, normalise_email, user_id_for
+from jobtrail.gateway.errors import EmailTaken
+
+
+def recorded(user_id: object, *events: Event) -> list[RecordedEvent]:
+    context = EventContext(actor=f"user:{user_id}", correlation_id="test")
+    envelopes = seal(list(events), aggregate_id=user_id, base_version=0, context=context)
+    return [RecordedEvent(envelope, seq) for seq, envelope in enumerate(envelopes, start=1)]
+
+
+def registered_user(email: str = "ada@example.com", name: str = "Ada") -> User:
+    user_id = user_id_for(email)
+    new = User(user_id).register(email, name, "hash", "user")
+    return User.fold(user_id, recorded(user_id, *new))
+
+
+def test_user_ids_derive_from_the_normalised_email() -> None:
+    assert user_id_for("  Ada@Example.COM ") == user_id_for("ada@example.com")
+    assert user_id_for("ada@example.com") != user_id_for("bob@example.com")
+    assert normalise_email("  Ada@Example.COM\t") == "ada@example.com"
+
+
+def test_registering_records_the_normalised_email_and_role() -> None:
+    user_id = user_id_for("Ada@Example.com")
+    [event] = User(user_id).register(" Ada@Example.com ", "Ada", "argon-hash", "user")
+    assert isinstance(event, UserRegistered)
+    assert (event.user_id, event.email, event.display_name, event.password_hash, event.role) == (
+        user_id, "ada@example.com", "Ada", "argon-hash", "user",
+    )  # fmt: skip
+
+
+def test_a_role_other_than_admin_registers_as_user() -> None:
+    [event] = User(uuid4()).register("x@example.com", "X", "h", "root")
+    assert event.role == "user"
+    [admin] = User(uuid4()).register("y@example.com", "Y", "h", "admin")
+    assert admin.role == "admin"
+
+
+def test_registering_an_email_twice_is_refused_as_taken() -> None:
+    user = registered_user("ada@example.com")
+    assert user.registered
+    with pytest.raises(EmailTaken, match="already registered"):
+        user.register("ADA@example.com", "Ada again", "hash", "user")
+
+
+def test_folding_the_history_restores_the_account_and_profile() -> None:
+    user_id = user_id_for("ada@example.com")
+    profile = Profile(full_name="Ada Lovelace", preferences=JobPreferences(roles=["engineer"]))
+    user = User.fold(
+        user_id,
+        recorded(
+            user_id,
+            UserRegistered(user_id=user_id, email="ada@example.com", display_name="Ada",
+                           password_hash="h", role="admin"),
+            UserUpdated(user_id=user_id, display_name="Countess"),
+            ProfileUpdated(user_id=user_id, profile=profile),
+        ),
+    )  # fmt: skip
+    assert (user.registered, user.display_name, user.role, user.profile) == (
+        True, "Countess", "admin", profile,
+    )  # fmt: skip
+
+
+def test_updating_to_the_same_display_name_emits_nothing() -> None:
+    assert registered_user(name="Ada").update("Ada") == []
+
+
+def test_updating_the_display_name_emits_user_updated() -> None:
+    user = registered_user(name="Ada")
+    assert user.update("Ada L.") == [UserUpdated(user_id=user.user_id, display_name="Ada L.")]
+
+
+def test_saving_an_unchanged_profile_emits_nothing() -> None:
+    user = registered_user()
+    profile = Profile(headline="Engineer")
+    [changed] = user.update_profile(profile)
+    user.apply(changed)
+    assert user.update_profile(Profile(headline="Engineer")) == []

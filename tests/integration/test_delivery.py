@@ -1,0 +1,143 @@
+"""At-least-once delivery: redelivered events change nothing; failures end somewhere visible."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from jobtrail.cli import operations
+from jobtrail.cli.settings import CliSettings
+from jobtrail.events import AggregateHistory, EventContext, RecordedEvent, uuid7
+from jobtrail.events.resumes import ResumeUploaded
+from jobtrail.gateway.readmodels import projection
+from jobtrail.gateway.readmodels.projection import ReadModels
+from jobtrail.gateway.readmodels.projector import Projector, checkpoint
+from jobtrail.resume.handlers import ResumeDeps, parse_upload
+from tests.support.documents import resume_pdf
+from tests.support.system import Caller, System, connection_settings
+
+SAMPLE = json.loads((Path(__file__).parents[1] / "data" / "sample.resume.json").read_text())
+
+
+def resume_deps(system: System) -> ResumeDeps:
+    deps = system.deps
+    return ResumeDeps(deps.events, deps.documents, deps.files, max_file_bytes=10 * 1024 * 1024)
+
+
+async def uploaded(system: System, caller: Caller, resume_id: str) -> RecordedEvent:
+    history = await system.deps.events.load("resume", resume_id)
+    return history.events[0]
+
+
+async def test_a_redelivered_upload_is_parsed_once(system: System) -> None:
+    ada = await system.user()
+    resume_id = await ada.upload("resume.pdf", resume_pdf(SAMPLE))
+    await ada.settled_resume(resume_id)
+    before = await system.deps.events.load("resume", resume_id)
+
+    upload = await uploaded(system, ada, resume_id)
+    await parse_upload(upload, resume_deps(system))
+    await parse_upload(upload, resume_deps(system))
+
+    after = await system.deps.events.load("resume", resume_id)
+    assert [e.seq for e in after.events] == [e.seq for e in before.events]
+    assert await system.deps.documents.latest_version(UUID(resume_id)) == 1
+
+
+async def test_a_handler_that_crashed_before_appending_finishes_the_job_on_redelivery(
+    system: System,
+) -> None:
+    ada = await system.user()
+    resume_id = await ada.upload("resume.pdf", resume_pdf(SAMPLE))
+    await ada.settled_resume(resume_id)
+    # Replay the upload into a fresh aggregate: as if the first attempt stored version 1
+    # and died before its events were appended.
+    upload = await uploaded(system, ada, resume_id)
+    fresh_id = uuid7()
+    copy = ResumeUploaded.model_validate({**upload.envelope.data, "resume_id": str(fresh_id)})
+    context = EventContext(actor=f"user:{ada.user_id}", correlation_id="crash-test",
+                           owner_id=UUID(ada.user_id))  # fmt: skip
+    [recorded] = await system.deps.events.append(AggregateHistory("resume", str(fresh_id)), [copy], context)
+    first = await system.deps.documents.get(UUID(resume_id), 1)
+    from jobtrail.docstore import NewDocumentVersion
+
+    await system.deps.documents.put(
+        NewDocumentVersion(doc_id=fresh_id, version=1, kind="resume", source="import",
+                           owner_id=UUID(ada.user_id), content=first.content,
+                           metadata=first.metadata)  # fmt: skip
+    )
+    await parse_upload(recorded, resume_deps(system))
+    await parse_upload(recorded, resume_deps(system))
+
+    history = await system.deps.events.load("resume", fresh_id)
+    assert [e.envelope.type for e in history.events] == [
+        "ResumeUploaded", "ResumeParsed", "ResumeVersionCreated", "ResumeVersionAccepted",
+    ]  # fmt: skip
+
+
+async def test_a_projection_applies_a_redelivered_batch_once(system: System) -> None:
+    ada = await system.user()
+    await ada.settled_resume(await ada.upload("resume.pdf", resume_pdf(SAMPLE)))
+    engine = system.deps.engine
+    position = await checkpoint(engine, projection.NAME)
+    recent = [e async for e in system.deps.events.read(start_seq=max(1, position - 5))]
+    projector = Projector(engine, system.deps.events, ReadModels())
+
+    assert await projector._apply(recent) == position  # noqa: SLF001 - the unit under test
+    assert await checkpoint(engine, projection.NAME) == position
+    page = (await ada.get("/events", params={"limit": 1000})).json()["items"]
+    assert len({item["seq"] for item in page}) == len(page)
+
+
+async def test_an_upload_whose_file_is_gone_is_rejected_and_dead_lettered_then_retried(
+    system: System,
+) -> None:
+    ada = await system.user()
+    data = resume_pdf(SAMPLE) + b"\n% unique " + uuid7().bytes.hex().encode()
+    resume_id = uuid7()
+    missing_key = f"sha256/missing-{resume_id}"
+    event = ResumeUploaded(
+        resume_id=resume_id, user_id=UUID(ada.user_id), filename="gone.pdf",
+        media_type="application/pdf", size=len(data), sha256="0" * 64, file_key=missing_key,
+    )  # fmt: skip
+    context = EventContext(actor=f"user:{ada.user_id}", correlation_id="gone",
+                           owner_id=UUID(ada.user_id))  # fmt: skip
+    appended = await system.deps.events.append(
+        AggregateHistory("resume", str(resume_id)), [event], context
+    )
+    await system.deps.settled(appended)
+
+    rejected = await ada.settled_resume(str(resume_id))
+    assert rejected["status"] == "rejected"
+    assert rejected["rejection"]["code"] == "processing_failed"
+    assert "upload it again" in rejected["rejection"]["reason"]
+
+    settings = CliSettings(**connection_settings(system.stack))
+    letters = await _eventually(lambda: _letters_for(settings, missing_key))
+    assert letters[0].consumer == "resume-parse"
+    assert "the uploaded file is gone" in letters[0].error
+
+    sent = await operations.retry_dead_letters(settings, {letters[0].seq})
+    assert [d.seq for d in sent] == [letters[0].seq]
+    assert await _letters_for(settings, missing_key, expect_none=True) == []
+
+
+async def _letters_for(
+    settings: CliSettings, key: str, expect_none: bool = False
+) -> list[operations.DeadLetter]:
+    found = [d for d in await operations.dead_letters(settings) if key.encode() in d.data]
+    return found if (found or expect_none) else []
+
+
+async def _eventually(probe: Any, timeout: float = 15.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = await probe()
+        if result:
+            return result
+        assert time.monotonic() < deadline, "timed out waiting"
+        await asyncio.sleep(0.1)
