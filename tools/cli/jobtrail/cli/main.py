@@ -99,3 +99,7 @@ def dlq_retry(
         raise typer.Exit(2)
     sent = asyncio.run(operations.retry_dead_letters(CliSettings(), None if all_ else set(seqs or [])))
     out.print(f"sent {len(sent)} dead letter(s) back to their consumers")
+
+
+if __name__ == "__main__":
+    app()
