@@ -8,9 +8,14 @@ uses different, common heading wordings so readers are exercised on the synonyms
 from __future__ import annotations
 
 import io
+import random
+import struct
+import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -179,9 +184,34 @@ def resume_docx(resume: Resume) -> bytes:
     return buffer.getvalue()
 
 
-def resume_pdf(resume: Resume) -> bytes:
-    """A one-column PDF with selectable text, dates right-aligned on the entry title line."""
-    return _typst_pdf(_TYPST_PREAMBLE + "\n".join(_typst_body(layout_of(resume))))
+def resume_pdf(resume: Resume, photo: bytes | None = None) -> bytes:
+    """A one-column PDF with selectable text, dates right-aligned on the entry title line.
+
+    `photo` (PNG bytes) is placed top right, as on many European resumes.
+    """
+    body = "\n".join(_typst_body(layout_of(resume)))
+    if photo is None:
+        return _typst_pdf(_TYPST_PREAMBLE + body)
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "photo.png").write_bytes(photo)
+        main = Path(folder) / "main.typ"
+        main.write_text(_TYPST_PREAMBLE + _TYPST_PHOTO + body, encoding="utf-8")
+        return _typst_pdf(main)
+
+
+def photo_png(side: int = 200, seed: int = 1) -> bytes:
+    """A square PNG of noise: as heavy as a real photo, since noise does not compress."""
+    noise = random.Random(seed).randbytes(side * side * 3)
+    rows = b"".join(b"\x00" + noise[row * side * 3 : (row + 1) * side * 3] for row in range(side))
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + b"".join(
+        _png_chunk(kind, data)
+        for kind, data in ((b"IHDR", header), (b"IDAT", zlib.compress(rows)), (b"IEND", b""))
+    )
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def scanned_pdf() -> bytes:
@@ -191,7 +221,13 @@ def scanned_pdf() -> bytes:
         " fill: luma(90)))"
         for i in range(30)
     )
-    return _typst_pdf(f"#set page(paper: \"us-letter\")\n{bars}\n")
+    return _typst_pdf(f'#set page(paper: "us-letter")\n{bars}\n')
+
+
+def many_pages_pdf(pages: int) -> bytes:
+    """A PDF of `pages` pages of real text: a whole portfolio, not a resume."""
+    page = "#if n > 0 { pagebreak() } Project notes, page #n. Requirements, design, results."
+    return _typst_pdf(f"#for n in range({pages}) [{page}]")
 
 
 def encrypted_pdf(resume: Resume) -> bytes:
@@ -221,7 +257,7 @@ def corrupt_docx() -> bytes:
     return whole[: len(whole) // 2]
 
 
-def docx_zip_bomb(declared_mib: int = 200) -> bytes:
+def docx_zip_bomb(declared_mib: int = 64) -> bytes:
     """A zip shaped like a DOCX whose document.xml inflates to `declared_mib` MiB of blanks."""
     buffer = io.BytesIO()
     chunk = b" " * (1 << 20)
@@ -459,15 +495,20 @@ _TYPST_PREAMBLE = """\
 """
 
 
+_TYPST_PHOTO = """\
+#place(top + right, image("photo.png", width: 2.6cm))
+"""
+
+
 def _typst_body(layout: Layout) -> Iterator[str]:
-    yield f"#align(center, text(size: 20pt, weight: \"bold\", {_typst_str(layout.name)}))"
+    yield f'#align(center, text(size: 20pt, weight: "bold", {_typst_str(layout.name)}))'
     if layout.label:
         yield f"#align(center, text(size: 12pt, {_typst_str(layout.label)}))"
     yield f"#align(center, {_typst_str('  ·  '.join(layout.contact))})"
     for section in layout.sections:
         yield f"#section({_typst_str(HEADINGS['pdf'][section.key])})"
         for name, value in section.rows:
-            yield f"#text(weight: \"bold\", {_typst_str(name + ':')}) #{_typst_str(value)}\n"
+            yield f'#text(weight: "bold", {_typst_str(name + ":")}) #{_typst_str(value)}\n'
         for line in section.lines:
             yield f"#{_typst_str(line)}\n"
         for entry in section.entries:
@@ -490,8 +531,9 @@ def _typst_char(char: str) -> str:
     return f"\\u{{{ord(char):x}}}" if ord(char) < 0x20 or ord(char) == 0x7F else char
 
 
-def _typst_pdf(source: str) -> bytes:
-    pdf = typst.compile(source.encode(), format="pdf", ignore_system_fonts=True, timestamp=0)
+def _typst_pdf(source: str | Path) -> bytes:
+    main = source if isinstance(source, Path) else source.encode()
+    pdf = typst.compile(main, format="pdf", ignore_system_fonts=True, timestamp=0)
     assert isinstance(pdf, bytes)
     return pdf
 

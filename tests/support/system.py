@@ -21,6 +21,8 @@ from jobtrail.resume.settings import ResumeSettings
 from jobtrail.stack import StackEndpoints
 
 PASSWORD = "correct-horse-battery-staple"
+# The gateway under test makes this account an admin when it registers.
+ADMIN_EMAIL = "admin@example.com"
 
 
 def connection_settings(stack: StackEndpoints) -> dict[str, Any]:
@@ -97,7 +99,10 @@ class Caller:
 async def running_system(stack: StackEndpoints) -> AsyncIterator[System]:
     """Start the gateway (with its projectors) and the resume service; stop them after."""
     common = connection_settings(stack)
-    app = create_app(GatewaySettings(**common, max_upload_bytes=2 * 1024 * 1024))
+    settings = GatewaySettings(
+        **common, max_upload_bytes=2 * 1024 * 1024, admin_emails=[ADMIN_EMAIL]
+    )
+    app = create_app(settings)
     stop = asyncio.Event()
     async with app.router.lifespan_context(app), resume_setup(ResumeSettings(**common)) as parts:
         tasks = [asyncio.create_task(task(stop)) for task in parts.tasks]

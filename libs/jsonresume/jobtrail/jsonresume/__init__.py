@@ -24,11 +24,8 @@ def _validator() -> Draft7Validator:
 
 
 def validate_json_resume(document: object) -> list[str]:
-    """Every way `document` breaks the JSON Resume schema, as `path: problem`; [] if valid."""
+    """Every way `document` breaks the JSON Resume schema, as "$.json.path: problem"; [] if valid."""
     if not isinstance(document, dict):
-        return ["the document must be a JSON object"]
-    problems = []
-    for error in sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path)):
-        path = "/".join(str(p) for p in error.absolute_path) or "(root)"
-        problems.append(f"{path}: {error.message}")
-    return problems
+        return ["$: the document must be a JSON object"]
+    errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
+    return [f"{error.json_path}: {error.message}" for error in errors]

@@ -27,8 +27,10 @@ MONTHS = {
     for name in names
 }
 
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?" \
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _YEAR = r"(?:19|20)\d{2}"
 _DATE = (
     rf"{_MONTH}\s*,?\s*'?{_YEAR}"  # Jan 2020, January 2020, Sept. 2019
@@ -71,8 +73,8 @@ def find_dates(text: str) -> Dates | None:
         start, end = to_iso(f"{match['first']} {year}"), to_iso(f"{match['last']} {year}")
         return Dates(start, end, single=False, span=match.span())
     if match := _RANGE.search(text):
-        end = None if match["present"] else to_iso(match["end"])
-        return Dates(to_iso(match["start"]), end, single=False, span=match.span())
+        ended = None if match["present"] else to_iso(match["end"])
+        return Dates(to_iso(match["start"]), ended, single=False, span=match.span())
     if match := _SINCE.search(text):
         return Dates(to_iso(match["start"]), None, single=False, span=match.span())
     if match := _SINGLE.search(text):
@@ -81,7 +83,7 @@ def find_dates(text: str) -> Dates | None:
 
 
 def is_present(text: str) -> bool:
-    """"Present", "Current" and friends: the entry has not ended."""
+    """Words like "Present" and "Current": the entry has not ended."""
     return bool(_PRESENT_ONLY.match(text.strip()))
 
 

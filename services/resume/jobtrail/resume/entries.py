@@ -14,7 +14,9 @@ LineKind = Literal["bullet", "dated", "header", "body"]
 _SPLIT = re.compile(r"\t+|\s{3,}|\s+[|·•◦▪]\s+|\s+[–—]\s+|\s+-\s+|\s*\|\s*")
 _FIELD = re.compile(r"^[A-Z][\w /&+.-]{1,30}:\s+\S")
 _QUOTED = re.compile(r"^[“\"‘'«]")
-_ABBREVIATION = re.compile(r"\b(?:inc|ltd|co|corp|llc|jr|sr|st|dr|s\.a|b\.v|n\.v|u\.s|e\.g)\.$", re.I)
+_ABBREVIATION = re.compile(
+    r"\b(?:inc|ltd|co|corp|llc|jr|sr|st|dr|s\.a|b\.v|n\.v|u\.s|e\.g)\.$", re.I
+)
 
 
 @dataclass
@@ -42,10 +44,11 @@ class Header:
 def blocks(lines: list[Line]) -> list[Block]:
     """Cut a section into entries: each starts at a header line after prose or bullets."""
     found: list[Block] = []
-    for line in lines:
-        kind = line_kind(line)
+    kinds = [line_kind(line) for line in lines]
+    for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
         current = found[-1] if found else None
-        if current is None or _starts_entry(current, kind):
+        following = kinds[index + 1] if index + 1 < len(kinds) else None
+        if current is None or _starts_entry(current, kind, following):
             current = Block()
             found.append(current)
         if kind == "bullet":
@@ -89,10 +92,13 @@ def fragments(text: str) -> list[str]:
     return [piece for piece in pieces if piece and any(char.isalnum() for char in piece)]
 
 
-def _starts_entry(current: Block, kind: LineKind) -> bool:
+def _starts_entry(current: Block, kind: LineKind, following: LineKind | None) -> bool:
     if kind == "dated":
         return current.has_content or header_of(current).dates is not None
-    return kind == "header" and current.has_content
+    if kind != "header":
+        return False
+    # After a whole header, a header line is prose unless the next line dates a new entry.
+    return current.has_content or (following == "dated" and _is_complete(current))
 
 
 def _is_complete(block: Block) -> bool:

@@ -56,7 +56,7 @@ def _role_item(block: Block, organisation_key: str) -> dict[str, Any]:
     rest, extras = _set_aside_places(header)
     if len(rest) == 1:
         rest = _split_role(rest[0])
-    item = _role_and_organisation(rest, organisation_key) if rest else {}
+    item: dict[str, Any] = _role_and_organisation(rest, organisation_key) if rest else {}
     if not item:
         return {}
     item |= extras | date_fields(header.dates)
@@ -82,7 +82,7 @@ def _set_aside_places(header: Header) -> tuple[list[str], dict[str, str]]:
 
 
 def _split_role(fragment: str) -> list[str]:
-    """"Engineer at Acme" and "Engineer, Acme Corp" hold both role and organisation."""
+    """Split "Engineer at Acme" or "Engineer, Acme Corp" into role and organisation."""
     if match := _AT.match(fragment):
         return [match["role"], match["place"]]
     role, comma, place = fragment.rpartition(", ")
@@ -108,7 +108,7 @@ def _education_item(block: Block) -> dict[str, Any]:
     if len(rest) == 1 and ", " in rest[0]:
         parts = rest[0].split(", ")
         rest = parts if any(lexicon.degree(part) for part in parts) else rest
-    item = _school_and_degree(rest)
+    item: dict[str, Any] = _school_and_degree(rest)
     if not item:
         return {}
     item |= {key: value for key, value in extras.items() if key == "url"}
@@ -129,8 +129,8 @@ def _school_and_degree(rest: list[str]) -> dict[str, str]:
     if degree:
         study_type, area = lexicon.degree(degree) or ("", "")
         item |= {"studyType": study_type} | ({"area": area} if area else {})
-    elif area := next((part for part in others if part != school), None):
-        item["area"] = area
+    elif field := next((part for part in others if part != school), None):
+        item["area"] = field
     return item
 
 
@@ -151,7 +151,9 @@ def _project_item(block: Block) -> dict[str, Any]:
     description = []
     for line in block.body:
         if keywords := _KEYWORDS.match(line):
-            item["keywords"] = [word.strip() for word in keywords["list"].split(",") if word.strip()]
+            item["keywords"] = [
+                word.strip() for word in keywords["list"].split(",") if word.strip()
+            ]
         elif URL.fullmatch(line) and "url" not in item:
             item["url"] = absolute(line)
         else:

@@ -9,12 +9,21 @@ from typing import Literal
 
 from jobtrail.resume import errors
 from jobtrail.resume.errors import UnreadableResume
+from jobtrail.resume.lexicon import words_of
 from jobtrail.resume.pdf import pdf_text
 from jobtrail.resume.plaintext import decode, looks_like_markdown, markdown_to_text, tidy
 from jobtrail.resume.word import docx_text, is_docx_zip
 
-__all__ = ["MAX_BYTES", "MAX_PAGES", "MIN_WORDS", "Extracted", "Kind", "UnreadableResume"]
-__all__ += ["extract_text", "sniff"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_PAGES",
+    "MIN_WORDS",
+    "Extracted",
+    "Kind",
+    "UnreadableResume",
+    "extract_text",
+    "sniff",
+]
 
 Kind = Literal["pdf", "docx", "txt", "markdown", "json"]
 
@@ -23,9 +32,9 @@ MAX_PAGES = 50
 # Name, contact line and one job already make about thirty words.
 MIN_WORDS = 20
 
-JSON_RESUME_SECTIONS = frozenset(
+JSON_RESUME_SECTIONS = words_of(
     "basics work volunteer education awards certificates publications skills languages "
-    "interests references projects".split()
+    "interests references projects"
 )
 
 # Formats people upload by mistake, recognised so the message can name them.

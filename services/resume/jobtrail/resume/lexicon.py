@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import re
 
-TITLE_WORDS = frozenset(
+
+def words_of(text: str) -> frozenset[str]:
+    """The space-separated words of `text`: word lists read better as prose."""
+    return frozenset(text.split())
+
+
+TITLE_WORDS = words_of(
     """
     engineer engineers developer developers programmer manager director analyst designer
     consultant intern internship lead architect officer specialist administrator sysadmin
@@ -17,25 +23,25 @@ TITLE_WORDS = frozenset(
     pharmacist therapist chef mechanic electrician technologist master coach evangelist
     owner investigator auditor economist statistician librarian counselor counsellor
     support management manager administration
-    """.split()
+    """
 )
 
-ORGANISATION_WORDS = frozenset(
+ORGANISATION_WORDS = words_of(
     """
     inc inc. llc ltd ltd. limited corp corp. corporation company co co. gmbh ag sa s.a. plc
     pvt pty group holdings technologies solutions systems labs lab laboratory studio studios
     partners bank university college school institute hospital agency foundation consulting
     services media networks international industries enterprises ventures capital bv b.v.
     srl sdn bhd ab oy kk llp lp nv gmbh. ministry department council
-    """.split()
+    """
 )
 
-SCHOOL_WORDS = frozenset(
+SCHOOL_WORDS = words_of(
     """
     university universität universidad université università universiteit college school
     institute academy polytechnic polytechnique conservatory seminary hochschule escuela
     école ecole iit mit
-    """.split()
+    """
 )
 
 # A degree named in full ("Bachelor of Science") or abbreviated ("B.Sc.", "MBA").
@@ -48,7 +54,8 @@ DEGREE = re.compile(
     r"|ph\.?\s?d\.?|d\.?phil\.?|mba|m\.?b\.?a\.?|b\.?\s?sc\.?|m\.?\s?sc\.?|b\.?\s?eng\.?"
     r"|m\.?\s?eng\.?|b\.?\s?tech\.?|m\.?\s?tech\.?|b\.?s\.?|m\.?s\.?|b\.?a\.?|m\.?a\.?|b\.?e\.?"
     r"|m\.?e\.?|ll\.?b\.?|ll\.?m\.?|j\.?d\.?|m\.?d\.?|a\.?a\.?s?\.?"
-    r"|high school diploma|diploma|certificate|ged|hnd|gcse|a-levels?"
+    r"|high school diploma|diploma|certificate|ged|hnd|gcse|a-levels?|baccalaureate"
+    r"|licenciatura|licence|laurea(?: magistrale)?|diplom(?:-ingenieur)?|magister|abitur"
     r")(?=$|[\s,.:(])(?:\s*(?:,|:|-|–|\(|\bin\b|\bof\b)?\s*)(?P<area>.*?)\)?$",
     re.IGNORECASE,
 )

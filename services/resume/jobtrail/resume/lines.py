@@ -8,9 +8,11 @@ from dataclasses import dataclass, replace
 from jobtrail.resume.dates import find_dates
 
 BULLET = re.compile(r"^(?:[•●▪■◦‣∙·○◆◇►▶➢➤✓✔☐*+–—-]|\d{1,2}[.)])\s+")
-# A lower-case word (not "eBay" or "iOS") opens the rest of a sentence, not a new item.
-_LOWER_START = re.compile(r"^(?!https?:|www\.)[a-z]+(?![A-Za-z])")
+# A lower-case word (not "eBay", "iOS" or "github.com/…") goes on with a sentence.
+_LOWER_START = re.compile(r"^(?!https?:|www\.)[a-z]+(?![A-Za-z@_-]|\.\w)")
 _OPEN_END = re.compile(r"[|·•,;&/(–—-]$")
+# PDF writers break long URLs after a hyphen or slash; the two halves belong together.
+_BROKEN_URL = re.compile(r"(?:https?://|www\.)\S*[-/]$")
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,8 @@ def logical_lines(text: str) -> list[Line]:
         if line is None:
             continue
         if lines and _continues(lines[-1], line):
-            lines[-1] = replace(lines[-1], text=f"{lines[-1].text} {line.text}")
+            glue = "" if _BROKEN_URL.search(lines[-1].text) else " "
+            lines[-1] = replace(lines[-1], text=f"{lines[-1].text}{glue}{line.text}")
         else:
             lines.append(line)
     return lines
@@ -60,8 +63,8 @@ def _continues(previous: Line, line: Line) -> bool:
         return False
     if previous.bullet and line.indent > previous.indent:
         return True  # a hanging indent under a bullet
-    if not previous.bullet and _OPEN_END.search(previous.text) and not find_dates(line.text):
-        return True  # a contact line or header wrapped after its separator
+    if _OPEN_END.search(previous.text) and not previous.bullet and not find_dates(line.text):
+        return len(previous.text.split()) < 13  # a contact line or header wrapped at a separator
     # Only sentences wrap; a short header line never continues into a lower-case one.
     wrapped = previous.bullet or len(previous.text.split()) >= 8
     return wrapped and bool(_LOWER_START.match(line.text)) and not find_dates(previous.text)

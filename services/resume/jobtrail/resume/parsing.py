@@ -9,7 +9,7 @@ from jobtrail.resume import experience, recognition, skills
 from jobtrail.resume.contacts import parse_basics
 from jobtrail.resume.lines import Line, logical_lines
 from jobtrail.resume.plaintext import looks_like_markdown, markdown_to_text, tidy
-from jobtrail.resume.schema import validate_json_resume
+from jobtrail.jsonresume import validate_json_resume
 from jobtrail.resume.sections import split_sections
 
 __all__ = ["parse_resume", "validate_json_resume"]

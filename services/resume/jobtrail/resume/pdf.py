@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 
-from pypdf import PageObject, PdfReader, PasswordType
+from pypdf import PageObject, PasswordType, PdfReader
 
 from jobtrail.resume import errors
 
@@ -24,7 +24,7 @@ def pdf_text(data: bytes, max_pages: int) -> tuple[str, int]:
         pages = len(reader.pages)
         if pages > max_pages:
             raise errors.too_many_pages(pages, max_pages)
-        text = "\n\n".join(_tidy(_page_text(page)) for page in reader.pages)
+        text = "\n\n".join(_layout_lines(_page_text(page)) for page in reader.pages)
     except errors.UnreadableResume:
         raise
     except Exception as error:  # pypdf raises many kinds on damaged files; all mean "damaged"
@@ -56,7 +56,7 @@ def _page_text(page: PageObject) -> str:
         return page.extract_text()
 
 
-def _tidy(layout: str) -> str:
+def _layout_lines(layout: str) -> str:
     """Join wrapped bullet lines, turn wide column gaps into tabs, drop the page margin."""
     lines: list[str] = []
     bullet_text_column: int | None = None

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-US_STATES = frozenset(
+from jobtrail.resume.lexicon import words_of
+
+US_STATES = words_of(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
-    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR".split()
+    "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR"
 )
 
-US_STATE_NAMES = frozenset(
-    name.lower()
-    for name in (
-        "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida "
-        "Georgia Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland "
-        "Massachusetts Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada Ohio "
-        "Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia Washington "
-        "Wisconsin Wyoming"
-    ).split()
+US_STATE_NAMES = words_of(
+    "alabama alaska arizona arkansas california colorado connecticut delaware florida georgia "
+    "hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts "
+    "michigan minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon "
+    "pennsylvania tennessee texas utah vermont virginia washington wisconsin wyoming"
 ) | {
     "new hampshire",
     "new jersey",
@@ -31,7 +29,7 @@ US_STATE_NAMES = frozenset(
 }
 
 # ISO 3166-1 alpha-2.
-COUNTRY_CODES = frozenset(
+COUNTRY_CODES = words_of(
     "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ "
     "BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM "
     "DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS "
@@ -40,8 +38,8 @@ COUNTRY_CODES = frozenset(
     "MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM "
     "PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV "
     "SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI "
-    "VN VU WF WS YE YT ZA ZM ZW UK".split()  # "UK" is not ISO but is what people write
-)
+    "VN VU WF WS YE YT ZA ZM ZW"
+) | {"UK"}  # not ISO, but what people write for GB
 
 COUNTRY_NAMES = {
     "argentina": "AR",

@@ -25,6 +25,10 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        # Text in a legacy code page is mostly ASCII; binary data is not.
+        high = sum(1 for byte in data[:8192] if byte >= 0x80)
+        if high > len(data[:8192]) * 0.3:
+            raise errors.unsupported_type() from error
         raise errors.unsupported_encoding() from error
 
 

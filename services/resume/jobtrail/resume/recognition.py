@@ -35,7 +35,7 @@ def references(lines: list[Line]) -> list[dict[str, Any]]:
         text = " ".join(block.body).strip(_QUOTES)
         *alone, name = block.header or [""]
         found += [{"name": other} for other in alone]  # referees listed without a quote
-        if _ON_REQUEST.search(f"{name} {text}") or not (name or text):
+        if _is_on_request(f"{name} {text}") or not (name or text):
             continue
         found.append(({"name": name} if name else {}) | ({"reference": text} if text else {}))
     return found
@@ -47,7 +47,9 @@ def _titled(
     found: list[dict[str, Any]] = []
     for block in blocks(lines):
         if not block.header:  # a bulleted list: every bullet is an item of its own
-            found += [_item(Block(header=[bullet]), keys, date_key, None) for bullet in block.bullets]
+            found += [
+                _item(Block(header=[bullet]), keys, date_key, None) for bullet in block.bullets
+            ]
         else:
             found.append(_item(block, keys, date_key, summary))
     return [item for item in found if item]
@@ -70,3 +72,8 @@ def _item(
     if summary and body:
         item[summary] = " ".join(body)
     return item
+
+
+def _is_on_request(text: str) -> bool:
+    """A note such as "References available on request", not a reference."""
+    return len(text.split()) < 12 and bool(_ON_REQUEST.search(text))

@@ -13,22 +13,23 @@ _NAMED_LIST = re.compile(
 )
 _LIST_SPLIT = re.compile(r"\s*[,;·•|]\s*(?![^()]*\))")
 _LANGUAGE = re.compile(
-    r"^(?P<language>[^\W\d_][\w .'’-]*?)\s*(?:\((?P<paren>[^)]+)\)|(?::|\s[–—|-]\s)\s*(?P<after>.+))?$"
+    r"^(?P<language>[^\W\d_][\w .'’-]*?)\s*"
+    r"(?:\((?P<paren>[^)]+)\)|(?::|\s[–—|-]\s)\s*(?P<after>.+))?$"
 )
 
 
 def skills(lines: list[Line]) -> list[dict[str, Any]]:
-    """"Web Development (Master): HTML, CSS" → name, level, keywords; bare lists → names."""
+    """Lines like "Web Development (Master): HTML, CSS"; a bare list gives one skill each."""
     return [item for line in lines for item in _named_lists(line.text, with_level=True)]
 
 
 def interests(lines: list[Line]) -> list[dict[str, Any]]:
-    """"Wildlife: Ferrets, Unicorns" → name and keywords; bare lists → names."""
+    """Lines like "Wildlife: Ferrets, Unicorns"; a bare list gives one interest each."""
     return [item for line in lines for item in _named_lists(line.text, with_level=False)]
 
 
 def languages(lines: list[Line]) -> list[dict[str, Any]]:
-    """"English (Native)", "Spanish — Fluent", "French: B2" → language and fluency."""
+    """Items like "English (Native)", "Spanish — Fluent" or "French: B2"."""
     found = []
     for line in lines:
         for part in _split_list(line.text):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
+from typing import Protocol
 
 import docx
 from docx.document import Document
@@ -61,8 +62,14 @@ def _header_lines(document: Document) -> Iterator[str]:
         yield from _block_lines(document.sections[0].header)
 
 
-def _block_lines(container: object) -> Iterator[str]:
-    for block in container.iter_inner_content():  # type: ignore[attr-defined]
+class _Blocks(Protocol):
+    """The body, a table cell, a page header: anything holding paragraphs and tables."""
+
+    def iter_inner_content(self) -> Iterator[Paragraph | Table]: ...
+
+
+def _block_lines(container: _Blocks) -> Iterator[str]:
+    for block in container.iter_inner_content():
         if isinstance(block, Paragraph):
             yield _paragraph_line(block)
         elif isinstance(block, Table):

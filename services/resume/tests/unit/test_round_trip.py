@@ -21,6 +21,7 @@ import pytest
 from jobtrail.resume.formats import extract_text
 from jobtrail.resume.parsing import parse_resume, validate_json_resume
 from tests.support.documents import (
+    photo_png,
     resume_docx,
     resume_markdown,
     resume_pdf,
@@ -109,7 +110,9 @@ def month(iso: str | None) -> str | None:
     return iso[:7] if iso else None
 
 
-def comparisons(expected: Mapping[str, Any], parsed: Mapping[str, Any]) -> Iterator[tuple[str, bool]]:
+def comparisons(
+    expected: Mapping[str, Any], parsed: Mapping[str, Any]
+) -> Iterator[tuple[str, bool]]:
     """(field, recovered?) for every checked value of one resume."""
     want, got = expected.get("basics", {}), parsed.get("basics", {})
     for key in ("name", "email", "phone"):
@@ -207,12 +210,14 @@ def test_nothing_is_invented(round_trips: list[Any]) -> None:
     assert not invented
 
 
-def test_a_long_200_kb_pdf_is_read_quickly() -> None:
+@pytest.mark.parametrize(
+    ("jobs", "photo"), [(1, photo_png(side=230)), (90, None)], ids=["photo", "long"]
+)
+def test_a_200_kib_pdf_is_read_quickly(jobs: int, photo: bytes | None) -> None:
+    """Measured, not asserted: timings belong in reports, not in flaky tests."""
     resume = json.loads((DATA / "sample.resume.json").read_text())
-    resume["work"] = [
-        {**job, "name": f"{job['name']} {n}"} for n in range(30) for job in resume["work"]
-    ]
-    pdf = resume_pdf(resume)
+    resume["work"] = [{**resume["work"][0], "name": f"Pied Piper {n}"} for n in range(jobs)]
+    pdf = resume_pdf(resume, photo=photo)
     started = time.perf_counter()
     extracted = extract_text(pdf)
     extracted_at = time.perf_counter()
@@ -222,10 +227,13 @@ def test_a_long_200_kb_pdf_is_read_quickly() -> None:
         f"\n{len(pdf) / 1024:.0f} KiB, {extracted.pages} pages: extract "
         f"{extracted_at - started:.3f} s, parse {parsed_at - extracted_at:.3f} s"
     )
-    assert len(parsed["work"]) == 30
+    assert len(pdf) > 190_000
+    assert [job["name"] for job in parsed["work"]] == [job["name"] for job in resume["work"]]
 
 
-def _print_table(accuracy: Mapping[tuple[str, str], float], tally: Mapping[Any, list[bool]]) -> None:
+def _print_table(
+    accuracy: Mapping[tuple[str, str], float], tally: Mapping[Any, list[bool]]
+) -> None:
     kinds = list(RENDERERS)
     print(f"\n{'field':12}" + "".join(f"{kind:>10}" for kind in kinds) + f"{'n':>6}")
     for field in FIELDS:
