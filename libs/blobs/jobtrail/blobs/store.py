@@ -107,7 +107,7 @@ class BlobStore:
         filename: str | None = None,
         expires: timedelta = timedelta(minutes=15),
     ) -> str:
-        headers = (
+        headers: dict[str, str | list[str] | tuple[str]] | None = (
             {"response-content-disposition": f'attachment; filename="{_safe(filename)}"'}
             if filename
             else None

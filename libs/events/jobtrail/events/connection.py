@@ -14,7 +14,10 @@ log = structlog.get_logger("jobtrail.events.connection")
 
 
 async def connect_nats(url: str, name: str) -> NATS:
-    """A connection that keeps reconnecting, and says so in the logs."""
+    """A connection that keeps reconnecting, and says so in the logs.
+
+    `url` may list several servers of a cluster, comma-separated.
+    """
 
     async def disconnected() -> None:
         log.warning("nats.disconnected", url=url)
@@ -26,7 +29,7 @@ async def connect_nats(url: str, name: str) -> NATS:
         log.warning("nats.error", error=str(exc))
 
     return await nats.connect(
-        url,
+        servers=[server.strip() for server in url.split(",") if server.strip()],
         name=name,
         max_reconnect_attempts=-1,
         reconnect_time_wait=1,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
+from typing import Any
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ from jobtrail.runtime.health import Check, ops_app
 from jobtrail.runtime.logging import configure_logging
 from jobtrail.runtime.settings import ServiceSettings
 
-Task = Callable[[asyncio.Event], Awaitable[None]]
+Task = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
 log = structlog.get_logger("jobtrail.runtime")
 

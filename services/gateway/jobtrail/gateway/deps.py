@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import structlog
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobtrail.blobs import BlobStore
@@ -24,6 +26,9 @@ from jobtrail.gateway.security import Principal, TokenIssuer
 from jobtrail.gateway.settings import GatewaySettings
 
 
+log = structlog.get_logger("jobtrail.gateway")
+
+
 @dataclass
 class Deps:
     settings: GatewaySettings
@@ -35,13 +40,19 @@ class Deps:
 
     async def settled(self, recorded: list[RecordedEvent]) -> None:
         """Return once the read models show what was just appended (read-your-writes)."""
-        if recorded:
+        if not recorded:
+            return
+        try:
             await wait_for(
                 self.engine,
                 projection.NAME,
                 recorded[-1].seq,
                 self.settings.read_your_writes_timeout,
             )
+        except SQLAlchemyError:
+            # The event is in the log: the change happened. Its read model will catch up;
+            # failing here would invite the caller to repeat what already took effect.
+            log.warning("read_models.unreachable", seq=recorded[-1].seq, exc_info=True)
 
     async def record(
         self,

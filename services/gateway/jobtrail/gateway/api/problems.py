@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
+import urllib3
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from minio.error import S3Error
+from nats.errors import Error as NatsError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
 from jobtrail.blobs import BlobNotFound
@@ -69,6 +73,23 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(BlobNotFound)
     async def file_missing(_: Request, error: BlobNotFound) -> JSONResponse:
         return problem(404, "not_found", str(error))
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def database_down(_: Request, error: Exception) -> JSONResponse:
+        log.error("postgres.unavailable", error=str(error))
+        return problem(503, "unavailable", "the database is not answering; try again in a moment")
+
+    @app.exception_handler(NatsError)
+    async def event_log_down(_: Request, error: Exception) -> JSONResponse:
+        log.error("nats.unavailable", error=repr(error))
+        return problem(503, "unavailable", "the event log is not answering; nothing was changed; try again in a moment")
+
+    @app.exception_handler(S3Error)
+    @app.exception_handler(urllib3.exceptions.HTTPError)
+    async def files_down(_: Request, error: Exception) -> JSONResponse:
+        log.error("s3.unavailable", error=repr(error))
+        return problem(503, "unavailable", "file storage is not answering; try again in a moment")
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, error: Exception) -> JSONResponse:

@@ -84,7 +84,7 @@ async def verify_chain(engine: AsyncEngine, batch: int = 5000) -> ChainReport:
     return ChainReport(checked)
 
 
-async def _rows(engine: AsyncEngine, batch: int) -> AsyncIterator[sa.Row[Any]]:
+async def _rows(engine: AsyncEngine, batch: int) -> AsyncIterator[Any]:
     query = sa.select(audit_log.c.seq, audit_log.c.event, audit_log.c.prev_hash, audit_log.c.hash)
     async with engine.connect() as connection:
         result = await connection.stream(
