@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from jobtrail.events import Event, RecordedEvent
+from jobtrail.events import Event, RecordedEvent, UnknownEventType
 from jobtrail.events.resumes import (
     ResumeParsed,
     ResumeRejected,
@@ -16,31 +16,35 @@ from jobtrail.events.resumes import (
     ResumeVersionCreated,
 )
 from jobtrail.events.users import ProfileUpdated, UserRegistered, UserUpdated
-from jobtrail.gateway.readmodels.tables import (
-    events,
-    profiles,
-    resume_versions,
-    resumes,
-    users,
-)
+from jobtrail.gateway.readmodels.rows import BatchRows
+from jobtrail.gateway.readmodels.tables import events, profiles, resume_versions, resumes, users
 
 NAME = "read-models"
 
 
 class ReadModels:
-    """Applies events to the read-model tables; timestamps come from the events, so a
-    replay rebuilds the tables byte for byte."""
+    """Applies events to the read-model tables. Timestamps come from the events, so a
+    replay rebuilds the tables exactly."""
 
     name = NAME
 
     async def apply(self, connection: AsyncConnection, batch: list[RecordedEvent]) -> None:
-        await connection.execute(insert(events).on_conflict_do_nothing(), [_event_row(e) for e in batch])
+        await connection.execute(
+            insert(events).on_conflict_do_nothing(), [_event_row(e) for e in batch]
+        )
+        decoded = []
         for recorded in batch:
             try:
-                event = recorded.event
-            except Exception:  # an event type this gateway does not know: listed, not projected
+                decoded.append((recorded, recorded.event))
+            except UnknownEventType:  # a type this gateway does not know: listed, not projected
                 continue
-            await _apply(connection, event, recorded)
+        rows = BatchRows()
+        for _, event in decoded:
+            _want(rows, event)
+        await rows.load(connection)
+        for recorded, event in decoded:
+            _apply(rows, event, recorded)
+        await rows.store(connection)
 
 
 def _event_row(recorded: RecordedEvent) -> dict[str, Any]:
@@ -59,76 +63,55 @@ def _event_row(recorded: RecordedEvent) -> dict[str, Any]:
     }
 
 
-async def _apply(connection: AsyncConnection, event: Event, recorded: RecordedEvent) -> None:
+def _want(rows: BatchRows, event: Event) -> None:
+    match event:
+        case UserRegistered() | UserUpdated():
+            rows.want(users, event.user_id)
+        case ProfileUpdated():
+            rows.want(profiles, event.user_id)
+        case ResumeUploaded() | ResumeParsed() | ResumeRejected():
+            rows.want(resumes, event.resume_id)
+        case ResumeVersionCreated() | ResumeVersionAccepted():
+            rows.want(resumes, event.resume_id)
+            rows.want(resume_versions, event.resume_id, event.version)
+
+
+def _apply(rows: BatchRows, event: Event, recorded: RecordedEvent) -> None:
     at = recorded.envelope.occurred_at
     match event:
         case UserRegistered():
-            await connection.execute(
-                insert(users)
-                .values(
-                    user_id=event.user_id, email=event.email, display_name=event.display_name,
-                    role=event.role, created_at=at, updated_at=at,
-                )
-                .on_conflict_do_nothing()
-            )  # fmt: skip
+            rows.insert(users, {
+                "user_id": event.user_id, "email": event.email, "display_name": event.display_name,
+                "role": event.role, "created_at": at, "updated_at": at,
+            })  # fmt: skip
         case UserUpdated():
-            await connection.execute(
-                users.update()
-                .where(users.c.user_id == event.user_id)
-                .values(display_name=event.display_name, updated_at=at)
-            )
+            rows.update(users, (event.user_id,), display_name=event.display_name, updated_at=at)
         case ProfileUpdated():
-            row = {"user_id": event.user_id, "profile": event.profile.model_dump(mode="json")}
-            statement = insert(profiles).values(**row, updated_at=at)
-            await connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[profiles.c.user_id],
-                    set_={"profile": statement.excluded.profile, "updated_at": at},
-                )
-            )
+            profile = event.profile.model_dump(mode="json")
+            rows.upsert(profiles, {"user_id": event.user_id, "profile": profile, "updated_at": at})
         case ResumeUploaded():
-            await connection.execute(
-                insert(resumes)
-                .values(
-                    resume_id=event.resume_id, user_id=event.user_id, filename=event.filename,
-                    media_type=event.media_type, size=event.size, sha256=event.sha256,
-                    file_key=event.file_key, file_version=event.file_version,
-                    status="processing", created_at=at, updated_at=at,
-                )
-                .on_conflict_do_nothing()
-            )  # fmt: skip
+            rows.insert(resumes, {
+                "resume_id": event.resume_id, "user_id": event.user_id, "filename": event.filename,
+                "media_type": event.media_type, "size": event.size, "sha256": event.sha256,
+                "file_key": event.file_key, "file_version": event.file_version,
+                "status": "processing", "file_kind": None, "reject_code": None,
+                "reject_reason": None, "current_version": None, "latest_version": None,
+                "created_at": at, "updated_at": at,
+            })  # fmt: skip
         case ResumeParsed():
-            await _update_resume(connection, event.resume_id, at, status="parsed", file_kind=event.file_kind)
+            rows.update(resumes, (event.resume_id,), status="parsed", file_kind=event.file_kind,
+                        updated_at=at)  # fmt: skip
         case ResumeRejected():
-            await _update_resume(
-                connection, event.resume_id, at,
-                status="rejected", reject_code=event.code, reject_reason=event.reason,
-            )  # fmt: skip
+            rows.update(resumes, (event.resume_id,), status="rejected", reject_code=event.code,
+                        reject_reason=event.reason, updated_at=at)  # fmt: skip
         case ResumeVersionCreated():
-            await connection.execute(
-                insert(resume_versions)
-                .values(
-                    resume_id=event.resume_id, version=event.version,
-                    parent_version=event.parent_version, source=event.source,
-                    sha256=event.sha256, proposal=event.proposal,
-                    created_by=recorded.envelope.actor, created_at=at,
-                )
-                .on_conflict_do_nothing()
-            )  # fmt: skip
-            await _update_resume(connection, event.resume_id, at, latest_version=event.version)
+            rows.insert(resume_versions, {
+                "resume_id": event.resume_id, "version": event.version,
+                "parent_version": event.parent_version, "source": event.source,
+                "sha256": event.sha256, "proposal": event.proposal,
+                "created_by": recorded.envelope.actor, "created_at": at, "accepted_at": None,
+            })  # fmt: skip
+            rows.update(resumes, (event.resume_id,), latest_version=event.version, updated_at=at)
         case ResumeVersionAccepted():
-            await _update_resume(connection, event.resume_id, at, current_version=event.version)
-            await connection.execute(
-                resume_versions.update()
-                .where(
-                    (resume_versions.c.resume_id == event.resume_id)
-                    & (resume_versions.c.version == event.version)
-                )
-                .values(accepted_at=at)
-            )
-
-
-async def _update_resume(connection: AsyncConnection, resume_id: object, at: object, **values: Any) -> None:
-    await connection.execute(
-        resumes.update().where(resumes.c.resume_id == resume_id).values(**values, updated_at=at)
-    )
+            rows.update(resumes, (event.resume_id,), current_version=event.version, updated_at=at)
+            rows.update(resume_versions, (event.resume_id, event.version), accepted_at=at)
