@@ -67,7 +67,9 @@ def _as_text(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UnsupportedMediaType(f"this file type is not supported; accepted: {ACCEPTED}") from None
+        raise UnsupportedMediaType(
+            f"this file type is not supported; accepted: {ACCEPTED}"
+        ) from None
     if "\x00" in text:
         raise UnsupportedMediaType(f"this file type is not supported; accepted: {ACCEPTED}")
     return text

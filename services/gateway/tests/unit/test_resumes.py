@@ -46,7 +46,9 @@ def parsed(resume_id: UUID) -> list[Event]:
 
 def a_parsed_resume(*more: Event) -> Resume:
     resume_id = uuid4()
-    return Resume.fold(resume_id, history(resume_id, uploaded(resume_id), *parsed(resume_id), *more))
+    return Resume.fold(
+        resume_id, history(resume_id, uploaded(resume_id), *parsed(resume_id), *more)
+    )
 
 
 def test_a_resume_without_events_does_not_exist() -> None:

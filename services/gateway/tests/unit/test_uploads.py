@@ -84,7 +84,7 @@ def test_plain_prose_is_text() -> None:
 
 def test_utf16_text_with_a_byte_order_mark_is_text() -> None:
     assert sniff("Ada Lovelace\nMathematician\n".encode("utf-16")) == TEXT
-    assert sniff("Ada Lovelace\nMathematician\n".encode("utf-16-be").join([b"\xfe\xff", b""])) == TEXT
+    assert sniff(b"\xfe\xff" + "Ada Lovelace\nMathematician\n".encode("utf-16-be")) == TEXT
 
 
 def test_utf16_json_is_json() -> None:

@@ -1,0 +1,540 @@
+"""The REST API on the running system: auth, accounts, isolation, events, uploads, ops, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import httpx
+
+from jobtrail.gateway.domain.users import user_id_for
+from jobtrail.gateway.uploads import ACCEPTED
+from tests.support.documents import resume_pdf
+from tests.support.system import ADMIN_EMAIL, PASSWORD, Caller, System
+
+DATA = Path(__file__).parents[1] / "data"
+PROBLEM = "application/problem+json"
+
+
+def sample_bytes() -> bytes:
+    return (DATA / "sample.resume.json").read_bytes()
+
+
+def sample() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(sample_bytes())
+    return loaded
+
+
+def unique_email(name: str = "grace") -> str:
+    return f"{name}-{uuid4().hex[:10]}@example.com"
+
+
+async def register(system: System, email: str, password: str = PASSWORD) -> httpx.Response:
+    return await system.api.post(
+        "/auth/register", json={"email": email, "password": password, "display_name": "Grace"}
+    )
+
+
+async def parsed_json_resume(caller: Caller) -> str:
+    """A resume of `caller`'s, uploaded as JSON Resume and parsed."""
+    resume_id = await caller.upload("resume.json", sample_bytes())
+    settled = await caller.settled_resume(resume_id)
+    assert settled["status"] == "parsed", settled
+    return resume_id
+
+
+async def all_events(caller: Caller) -> list[dict[str, Any]]:
+    page = await caller.get("/events", params={"limit": 1000})
+    assert page.status_code == 200, page.text
+    return [item["event"] for item in page.json()["items"]]
+
+
+def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body: dict[str, Any] = response.json()
+    assert (body["status"], body["code"], body["type"]) == (
+        status, code, f"urn:jobtrail:problem:{code}",
+    )  # fmt: skip
+    assert body["detail"]
+    return body
+
+
+# --- auth -------------------------------------------------------------------------------
+
+
+async def test_registering_answers_201_with_the_id_of_the_normalised_email(system: System) -> None:
+    email = unique_email("Grace")
+    response = await register(system, email)
+    assert response.status_code == 201, response.text
+    assert response.json() == {"user_id": str(user_id_for(email)), "email": email.lower()}
+
+
+async def test_registering_an_email_again_in_other_case_and_spacing_is_409_email_taken(
+    system: System,
+) -> None:
+    email = unique_email()
+    assert (await register(system, email)).status_code == 201
+    again = await register(system, f"  {email.upper()} ")
+    body = assert_problem(again, 409, "email_taken")
+    assert "already registered" in body["detail"]
+
+
+async def test_a_short_password_is_refused_with_the_field_named(system: System) -> None:
+    response = await register(system, unique_email(), password="short")
+    body = assert_problem(response, 422, "invalid_input")
+    assert [e["location"] for e in body["errors"]] == ["body.password"]
+    assert "10 characters" in body["errors"][0]["message"]
+
+
+async def test_login_with_a_wrong_password_or_unknown_email_is_401_alike(system: System) -> None:
+    ada = await system.user()
+    wrong = await system.api.post("/auth/login", json={"email": ada.email, "password": "x" * 12})
+    unknown = await system.api.post(
+        "/auth/login", json={"email": unique_email(), "password": PASSWORD}
+    )
+    for response in (wrong, unknown):
+        assert assert_problem(response, 401, "unauthorized")["detail"] == "wrong email or password"
+
+
+async def test_login_is_case_insensitive_in_the_email(system: System) -> None:
+    ada = await system.user()
+    response = await system.api.post(
+        "/auth/login", json={"email": ada.email.upper(), "password": PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+
+
+async def test_a_request_without_a_token_is_401(system: System) -> None:
+    body = assert_problem(await system.api.get("/users/me"), 401, "unauthorized")
+    assert "log in first" in body["detail"]
+
+
+async def test_a_garbage_token_is_401(system: System) -> None:
+    response = await system.api.get("/users/me", headers={"authorization": "Bearer not.a.jwt"})
+    assert "not valid" in assert_problem(response, 401, "unauthorized")["detail"]
+
+
+async def test_a_refresh_token_buys_a_working_access_token(system: System) -> None:
+    ada = await system.user()
+    refreshed = await system.api.post(
+        "/auth/refresh", json={"refresh_token": ada.tokens["refresh_token"]}
+    )
+    assert refreshed.status_code == 200, refreshed.text
+    tokens = refreshed.json()
+    assert (tokens["token_type"], tokens["expires_in"]) == ("bearer", 15 * 60)
+    me = await system.api.get(
+        "/users/me", headers={"authorization": f"Bearer {tokens['access_token']}"}
+    )
+    assert me.status_code == 200, me.text
+    assert me.json()["user_id"] == ada.user_id
+
+
+async def test_an_access_token_is_refused_at_refresh(system: System) -> None:
+    ada = await system.user()
+    response = await system.api.post("/auth/refresh", json={"refresh_token": ada.token})
+    body = assert_problem(response, 401, "unauthorized")
+    assert body["detail"] == "a refresh token is needed here"
+
+
+async def test_a_refresh_token_is_refused_as_a_bearer_token(system: System) -> None:
+    ada = await system.user()
+    response = await system.api.get(
+        "/users/me", headers={"authorization": f"Bearer {ada.tokens['refresh_token']}"}
+    )
+    body = assert_problem(response, 401, "unauthorized")
+    assert body["detail"] == "an access token is needed here"
+
+
+# --- account and profile ------------------------------------------------------------------
+
+
+async def test_me_shows_the_account(system: System) -> None:
+    ada = await system.user("Ada")
+    me = (await ada.get("/users/me")).json()
+    assert (me["user_id"], me["email"], me["display_name"], me["role"]) == (
+        ada.user_id, ada.email, "Ada", "user",
+    )  # fmt: skip
+
+
+async def test_a_changed_display_name_is_visible_at_once(system: System) -> None:
+    ada = await system.user("Ada")
+    put = await ada.put("/users/me", json={"display_name": "Ada, Countess of Lovelace"})
+    assert put.status_code == 200, put.text
+    assert put.json()["display_name"] == "Ada, Countess of Lovelace"
+    assert (await ada.get("/users/me")).json()["display_name"] == "Ada, Countess of Lovelace"
+
+
+async def test_an_empty_display_name_is_refused(system: System) -> None:
+    ada = await system.user("Ada")
+    assert_problem(await ada.put("/users/me", json={"display_name": ""}), 422, "invalid_input")
+    assert (await ada.get("/users/me")).json()["display_name"] == "Ada"
+
+
+async def test_the_profile_is_empty_before_it_is_first_saved(system: System) -> None:
+    ada = await system.user()
+    response = await ada.get("/profiles/me")
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "profile": {
+            "full_name": None, "headline": None, "email": None, "phone": None, "links": [],
+            "location": None,
+            "preferences": {
+                "roles": [], "locations": [], "remote": "any", "salary": None, "skills": [],
+                "match_threshold": 70,
+            },
+        },
+        "updated_at": None,
+    }  # fmt: skip
+
+
+FULL_PROFILE: dict[str, Any] = {
+    "full_name": "Ada Lovelace",
+    "headline": "Analytical engine programmer",
+    "email": "ada@example.com",
+    "phone": "+44 20 7946 0000",
+    "links": [{"network": "GitHub", "url": "https://github.com/ada", "username": "ada"}],
+    "location": {"city": "London", "region": "England", "country_code": "GB"},
+    "preferences": {
+        "roles": ["Software Engineer", "Data Engineer"],
+        "locations": ["London", "Remote"],
+        "remote": "hybrid",
+        "salary": {"minimum": 90000, "maximum": 120000, "currency": "GBP", "period": "year"},
+        "skills": ["python", "postgresql"],
+        "match_threshold": 80,
+    },
+}
+
+
+async def test_a_saved_profile_reads_back_as_saved(system: System) -> None:
+    ada = await system.user()
+    put = await ada.put("/profiles/me", json=FULL_PROFILE)
+    assert put.status_code == 200, put.text
+    assert put.json()["profile"] == FULL_PROFILE
+    got = (await ada.get("/profiles/me")).json()
+    assert got["profile"] == FULL_PROFILE
+    assert got["updated_at"] is not None
+
+
+async def test_an_invalid_profile_is_422_and_changes_nothing(system: System) -> None:
+    ada = await system.user()
+    assert (await ada.put("/profiles/me", json=FULL_PROFILE)).status_code == 200
+    invalid = {
+        **FULL_PROFILE,
+        "preferences": {**FULL_PROFILE["preferences"], "match_threshold": 150},
+    }
+    body = assert_problem(await ada.put("/profiles/me", json=invalid), 422, "invalid_input")
+    assert [e["location"] for e in body["errors"]] == ["body.preferences.match_threshold"]
+    assert (await ada.get("/profiles/me")).json()["profile"]["preferences"]["match_threshold"] == 80
+
+
+# --- isolation between users -----------------------------------------------------------------
+
+
+async def test_another_users_resume_is_answered_as_missing_everywhere(system: System) -> None:
+    ada, bob = await system.user("Ada"), await system.user("Bob")
+    resume_id = await parsed_json_resume(ada)
+    ada_resume = (await ada.get(f"/resumes/{resume_id}")).json()
+    attempts = {
+        "get": await bob.get(f"/resumes/{resume_id}"),
+        "versions": await bob.get(f"/resumes/{resume_id}/versions"),
+        "version 1": await bob.get(f"/resumes/{resume_id}/versions/1"),
+        "file": await bob.get(f"/resumes/{resume_id}/file"),
+        "edit": await bob.post(
+            f"/resumes/{resume_id}/versions", json={"base_version": 1, "resume": sample()}
+        ),
+        "accept": await bob.post(f"/resumes/{resume_id}/versions/1/accept"),
+        "audit": await bob.get(f"/audit/{resume_id}"),
+    }
+    for name, response in attempts.items():
+        assert response.status_code == 404, (name, response.text)
+        assert response.json()["code"] == "not_found", name
+        for secret in (ada_resume["sha256"], sample()["basics"]["name"]):
+            assert secret not in response.text, name
+
+    # Ada's resume is as it was: Bob's edit and accept left no trace.
+    versions = (await ada.get(f"/resumes/{resume_id}/versions")).json()
+    assert [(v["version"], v["current"]) for v in versions] == [(1, True)]
+
+
+async def test_lists_and_events_show_only_the_callers_own(system: System) -> None:
+    ada, bob = await system.user("Ada"), await system.user("Bob")
+    resume_id = await parsed_json_resume(ada)
+
+    bob_resumes = (await bob.get("/resumes")).json()["items"]
+    assert resume_id not in [r["resume_id"] for r in bob_resumes]
+    bob_events = await all_events(bob)
+    assert bob_events, "Bob sees at least his own registration"
+    assert {e["owner_id"] for e in bob_events} == {bob.user_id}
+    assert not [e for e in bob_events if e["aggregate_id"] in (resume_id, ada.user_id)]
+
+    ada_events = await all_events(ada)
+    assert {e["owner_id"] for e in ada_events} == {ada.user_id}
+    by_type = {e["type"]: e for e in ada_events}
+    assert {"UserRegistered", "ResumeUploaded", "ResumeParsed"} <= by_type.keys()
+    assert by_type["ResumeUploaded"]["aggregate_id"] == resume_id
+    assert by_type["UserRegistered"]["data"]["password_hash"] == "<redacted>"
+    assert "$argon2" not in json.dumps(ada_events)
+
+
+async def admin(system: System) -> Caller:
+    """The harness's admin account, registered by whichever test needs it first."""
+    registered = await register(system, ADMIN_EMAIL)
+    assert registered.status_code in (201, 409), registered.text
+    tokens = await system.api.post("/auth/login", json={"email": ADMIN_EMAIL, "password": PASSWORD})
+    assert tokens.status_code == 200, tokens.text
+    body = tokens.json()
+    return Caller(
+        system.api, ADMIN_EMAIL, str(user_id_for(ADMIN_EMAIL)), body["access_token"], body
+    )
+
+
+async def test_an_admin_sees_other_users_events_still_redacted(system: System) -> None:
+    root = await admin(system)
+    assert (await root.get("/users/me")).json()["role"] == "admin"
+    ada = await system.user("Ada")
+    [registered] = (await ada.get("/events")).json()["items"]
+
+    page = await root.get("/events", params={"after": registered["seq"] - 1, "limit": 1000})
+    assert page.status_code == 200, page.text
+    assert page.json()["items"][0] == registered
+    seen = [item["event"] for item in page.json()["items"]]
+    adas = [e for e in seen if e["owner_id"] == ada.user_id]
+    assert [e["event_id"] for e in adas] == [registered["event"]["event_id"]]
+    assert adas[0]["data"]["password_hash"] == "<redacted>"
+    assert "$argon2" not in page.text
+
+
+async def test_events_page_by_after_and_limit_without_gaps_or_repeats(system: System) -> None:
+    ada = await system.user("Ada")
+    for n in range(4):
+        assert (await ada.put("/users/me", json={"display_name": f"Ada {n}"})).status_code == 200
+    everything = (await ada.get("/events")).json()
+    assert everything["next_after"] is None
+    all_seqs = [item["seq"] for item in everything["items"]]
+    assert len(all_seqs) == 5
+    assert all_seqs == sorted(set(all_seqs))
+
+    pages, after = [], 0
+    while True:
+        page = (await ada.get("/events", params={"after": after, "limit": 2})).json()
+        pages.append([item["seq"] for item in page["items"]])
+        if page["next_after"] is None:
+            break
+        assert page["next_after"] == page["items"][-1]["seq"]
+        after = page["next_after"]
+    assert pages == [all_seqs[0:2], all_seqs[2:4], all_seqs[4:5]]
+
+    tail = (await ada.get("/events", params={"after": all_seqs[2]})).json()
+    assert [item["seq"] for item in tail["items"]] == all_seqs[3:]
+
+
+async def test_events_refuse_a_limit_out_of_range(system: System) -> None:
+    ada = await system.user()
+    assert_problem(await ada.get("/events", params={"limit": 0}), 422, "invalid_input")
+    assert_problem(await ada.get("/events", params={"after": -1}), 422, "invalid_input")
+
+
+# --- uploads -----------------------------------------------------------------------------
+
+
+async def resume_count(caller: Caller) -> int:
+    return len((await caller.get("/resumes", params={"limit": 200})).json()["items"])
+
+
+async def test_an_empty_file_is_422(system: System) -> None:
+    ada = await system.user()
+    response = await ada.post("/resumes", files={"file": ("resume.pdf", b"")})
+    assert "empty" in assert_problem(response, 422, "invalid_input")["detail"]
+    assert await resume_count(ada) == 0
+
+
+async def test_an_image_is_415_naming_the_accepted_types(system: System) -> None:
+    ada = await system.user()
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
+    response = await ada.post("/resumes", files={"file": ("resume.pdf", png)})
+    assert ACCEPTED in assert_problem(response, 415, "unsupported_media_type")["detail"]
+    assert await resume_count(ada) == 0
+
+
+async def test_a_file_over_the_limit_is_413_and_nothing_is_stored(system: System) -> None:
+    ada = await system.user()
+    await parsed_json_resume(ada)
+    events_before = len(await all_events(ada))
+    just_over = b"a" * (2 * 1024 * 1024 + 1)  # inside the body allowance, over the file limit
+    far_over = b"a" * (3 * 1024 * 1024)  # refused while the body streams in
+    for data in (just_over, far_over):
+        response = await ada.post("/resumes", files={"file": ("resume.txt", data)})
+        assert "MiB" in assert_problem(response, 413, "payload_too_large")["detail"]
+    assert await resume_count(ada) == 1
+    assert len(await all_events(ada)) == events_before
+
+
+async def test_a_json_resume_upload_becomes_version_one_as_uploaded(system: System) -> None:
+    ada = await system.user()
+    resume_id = await ada.upload("resume.json", sample_bytes())
+    settled = await ada.settled_resume(resume_id)
+    assert (settled["status"], settled["file_kind"], settled["media_type"]) == (
+        "parsed", "json", "application/json",
+    )  # fmt: skip
+    assert (settled["current_version"], settled["latest_version"]) == (1, 1)
+    version = (await ada.get(f"/resumes/{resume_id}/versions/1")).json()
+    assert (version["source"], version["parent_version"], version["current"]) == (
+        "import", None, True,
+    )  # fmt: skip
+    assert version["resume"] == sample()
+
+
+async def test_an_invalid_json_resume_is_rejected_naming_the_field(system: System) -> None:
+    ada = await system.user()
+    resume_id = await ada.upload("resume.json", json.dumps({"basics": {"email": 5}}).encode())
+    settled = await ada.settled_resume(resume_id)
+    assert settled["status"] == "rejected", settled
+    assert settled["rejection"]["code"] == "invalid_json_resume"
+    assert "$.basics.email" in settled["rejection"]["reason"]
+    assert settled["current_version"] is None
+
+
+async def test_a_pdf_named_docx_is_read_as_a_pdf(system: System) -> None:
+    ada = await system.user()
+    resume_id = await ada.upload("resume.docx", resume_pdf(sample()))
+    settled = await ada.settled_resume(resume_id)
+    assert (settled["media_type"], settled["file_kind"], settled["status"]) == (
+        "application/pdf", "pdf", "parsed",
+    )  # fmt: skip
+
+
+async def test_the_file_link_downloads_the_exact_bytes_uploaded(system: System) -> None:
+    ada = await system.user()
+    data = sample_bytes().replace(b"Richard Hendriks", f"Richard {uuid4().hex}".encode())
+    resume_id = await ada.upload("my resume.json", data)
+    link = await ada.get(f"/resumes/{resume_id}/file")
+    assert link.status_code == 200, link.text
+    assert link.json()["expires_in"] == 900
+    async with httpx.AsyncClient() as s3:
+        download = await s3.get(link.json()["url"])
+    assert download.status_code == 200, download.text
+    assert download.content == data
+    assert "attachment" in download.headers["content-disposition"]
+
+
+# --- operations ------------------------------------------------------------------------------
+
+
+async def test_healthz_says_the_gateway_is_up(system: System) -> None:
+    response = await system.api.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "service": "gateway"}
+
+
+async def test_readyz_checks_every_dependency(system: System) -> None:
+    response = await system.api.get("/readyz")
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "status": "ready",
+        "checks": {"nats": "ok", "postgres": "ok", "s3": "ok", "documents": "ok"},
+    }
+
+
+async def test_metrics_count_requests_by_route_template(system: System) -> None:
+    ada = await system.user()
+    await ada.get(f"/resumes/{uuid4()}")
+    response = await system.api.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    assert "# TYPE jobtrail_http_requests_total counter" in response.text
+    assert (
+        'jobtrail_http_requests_total{method="GET",route="/resumes/{resume_id}",status="404"}'
+        in response.text
+    )
+
+
+async def test_every_response_carries_a_correlation_id(system: System) -> None:
+    ada = await system.user()
+    responses = [
+        await system.api.get("/healthz"),
+        await system.api.get("/users/me"),
+        await system.api.get("/no/such/route"),
+        await ada.get("/resumes/not-a-uuid"),
+        await ada.post("/resumes", files={"file": ("big.txt", b"a" * (3 * 1024 * 1024))}),
+    ]
+    assert [r.status_code for r in responses] == [200, 401, 404, 422, 413]
+    ids = [r.headers.get("x-correlation-id") for r in responses]
+    assert all(ids), ids
+    assert len(set(ids)) == len(ids), "each request gets its own id"
+
+
+async def test_a_given_correlation_id_is_echoed_and_recorded_on_the_events(system: System) -> None:
+    ada = await system.user()
+    correlation_id = f"test-{uuid4().hex}"
+    response = await system.api.put(
+        "/users/me",
+        json={"display_name": "Traced"},
+        headers={**ada.auth, "X-Correlation-ID": correlation_id},
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["x-correlation-id"] == correlation_id
+    caused = [e for e in await all_events(ada) if e["correlation_id"] == correlation_id]
+    assert [(e["type"], e["data"]["display_name"]) for e in caused] == [("UserUpdated", "Traced")]
+
+
+async def test_a_malformed_correlation_id_is_replaced(system: System) -> None:
+    response = await system.api.get("/healthz", headers={"X-Correlation-ID": "bad id; drop"})
+    assert response.headers["x-correlation-id"] not in ("", "bad id; drop")
+
+
+# --- the API's description and its errors ---------------------------------------------------
+
+
+async def test_openapi_lists_every_route_each_with_summary_and_description(system: System) -> None:
+    response = await system.api.get("/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    expected = {
+        "/auth/register": {"post"},
+        "/auth/login": {"post"},
+        "/auth/refresh": {"post"},
+        "/users/me": {"get", "put"},
+        "/profiles/me": {"get", "put"},
+        "/resumes": {"get", "post"},
+        "/resumes/{resume_id}": {"get"},
+        "/resumes/{resume_id}/versions": {"get", "post"},
+        "/resumes/{resume_id}/versions/{version}": {"get"},
+        "/resumes/{resume_id}/versions/{version}/accept": {"post"},
+        "/resumes/{resume_id}/file": {"get"},
+        "/events": {"get"},
+        "/audit/{entity_id}": {"get"},
+        "/healthz": {"get"},
+        "/readyz": {"get"},
+    }
+    for path, methods in expected.items():
+        assert path in paths, path
+        assert methods <= paths[path].keys(), (path, paths[path].keys())
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            assert operation.get("summary"), (method, path)
+            assert operation.get("description"), (method, path)
+
+
+async def test_an_unknown_route_is_a_404_problem(system: System) -> None:
+    assert_problem(await system.api.get("/no/such/route"), 404, "not_found")
+
+
+async def test_a_wrong_method_is_a_405_problem(system: System) -> None:
+    assert_problem(await system.api.delete("/healthz"), 405, "method_not_allowed")
+
+
+async def test_a_malformed_uuid_in_a_path_is_a_422_problem_never_a_500(system: System) -> None:
+    ada = await system.user()
+    for path in (
+        "/resumes/not-a-uuid",
+        "/resumes/not-a-uuid/versions",
+        "/resumes/not-a-uuid/file",
+        "/resumes/12345/versions/1",
+    ):
+        body = assert_problem(await ada.get(path), 422, "invalid_input")
+        assert [e["location"] for e in body["errors"]] == ["path.resume_id"], path
+    body = assert_problem(await ada.get(f"/resumes/{uuid4()}/versions/one"), 422, "invalid_input")
+    assert [e["location"] for e in body["errors"]] == ["path.version"]
