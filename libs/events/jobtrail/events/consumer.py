@@ -21,9 +21,8 @@ from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
 from jobtrail.events.envelope import RecordedEvent
-from jobtrail.events.errors import UnknownEventType
+from jobtrail.events.errors import InvalidTopology, UnknownEventType
 from jobtrail.events.store import decode_message
-from jobtrail.events.errors import InvalidTopology
 from jobtrail.events.subjects import DLQ_STREAM, ORIGINAL_SEQUENCE, ORIGINAL_SUBJECT, dlq_subject
 from jobtrail.events.topology import Topology
 
@@ -91,7 +90,12 @@ class EventConsumer:
                 except (NatsTimeout, TimeoutError):  # nats-py raises either, by path
                     continue
                 for msg in messages:
-                    await self.handle(msg)
+                    try:
+                        await self.handle(msg)
+                    except Exception:
+                        # Not even dead-lettering worked (NATS or a hook failing): leave the
+                        # message unacknowledged, so it comes back after ack_wait.
+                        log.exception("consumer.handle_failed", consumer=durable)
         finally:
             await sub.unsubscribe()
             log.info("consumer.stopped", consumer=durable)

@@ -102,7 +102,12 @@ def seal(
         version = base_version + offset
         if context.cause is not None:
             cause_ms = int(context.cause.occurred_at.timestamp() * 1000)
-            event_id = derived_uuid7(cause_ms, context.cause.event_id, event.type, version)
+            # The aggregate is part of the seed: one cause may emit the same type and version
+            # on several aggregates, and equal ids would make the stream drop all but the first.
+            event_id = derived_uuid7(
+                cause_ms, context.cause.event_id, event.aggregate_type, aggregate_id,
+                event.type, version,
+            )  # fmt: skip
         else:
             event_id = uuid7()
         envelopes.append(

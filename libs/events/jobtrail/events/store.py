@@ -23,6 +23,9 @@ from jobtrail.events.subjects import (
 )
 
 WRONG_LAST_SEQUENCE = 10071
+# An atomic batch whose Msg-Id is already stored is refused whole with this code (a single
+# message gets WRONG_LAST_SEQUENCE first): either way the aggregate moved on since it was read.
+BATCH_DUPLICATE_MSG_ID = 10201
 _EXPECTED_SEQ = "Nats-Expected-Last-Subject-Sequence"
 _EXPECTED_SUBJECT = "Nats-Expected-Last-Subject-Sequence-Subject"
 
@@ -201,7 +204,7 @@ class EventStore:
             answer: dict[str, Any] = json.loads(reply.data)
             error = answer.get("error")
             if error:
-                if error.get("err_code") == WRONG_LAST_SEQUENCE:
+                if error.get("err_code") in (WRONG_LAST_SEQUENCE, BATCH_DUPLICATE_MSG_ID):
                     raise self._conflict(history)
                 raise EventLogError(f"atomic append to {self._stream} failed: {error}")
             final = int(answer["seq"])

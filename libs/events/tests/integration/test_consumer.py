@@ -1,0 +1,246 @@
+"""Durable consumers on the real server: ack, retry with backoff, and dead letters.
+
+Each test gets a throwaway durable consumer on JOBTRAIL_EVENTS that only sees its own
+aggregate, with max_deliver 3 and 50 ms between attempts; it is deleted afterwards.
+"""
+
+import asyncio
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from nats.aio.client import Client
+from nats.js.api import ConsumerInfo, RawStreamMsg
+from nats.js.errors import NotFoundError
+
+from jobtrail.events.consumer import EventConsumer, PermanentFailure
+from jobtrail.events.envelope import Envelope, RecordedEvent
+from jobtrail.events.ids import uuid7
+from jobtrail.events.store import EventStore
+from jobtrail.events.subjects import DLQ_STREAM, EVENTS_STREAM, dlq_subject, event_subject
+from jobtrail.events.topology import Topology, apply_topology
+
+pytestmark = pytest.mark.integration
+
+EVENT_TYPE = "TestThingNoticed"  # never registered: handlers here do not decode it
+WAIT = 10.0  # seconds any one condition may take before the test fails instead of hanging
+SETTLE = 0.3  # seconds to wait for a redelivery that must not happen (backoff is 0.05)
+
+Behaviour = Callable[[RecordedEvent, int], Awaitable[None]]
+
+
+async def until(condition: Callable[[], Any], timeout: float = WAIT) -> None:
+    """Wait for `condition()` (sync or async) to be true, or fail after `timeout`."""
+    async with asyncio.timeout(timeout):
+        while True:
+            result = condition()
+            if inspect.isawaitable(result):
+                result = await result
+            if result:
+                return
+            await asyncio.sleep(0.02)
+
+
+class ThrowawayConsumer:
+    """A durable consumer of one test aggregate, its handler's calls and its dead letters."""
+
+    def __init__(self, nc: Client) -> None:
+        self.nc = nc
+        self.durable = f"test-{uuid4().hex[:12]}"
+        self.aggregate_id = str(uuid4())
+        self.subject = event_subject("testagg", self.aggregate_id, EVENT_TYPE)
+        self.calls: list[RecordedEvent] = []
+        self.dead: list[tuple[RecordedEvent, str]] = []
+        self.topology = Topology(streams={}, consumers={EVENTS_STREAM: {self.durable: {
+            "durable_name": self.durable,
+            "description": "libs/events consumer test",
+            "deliver_policy": "all",
+            "ack_policy": "explicit",
+            "ack_wait": 5_000_000_000,
+            "max_deliver": 3,
+            "filter_subjects": [f"jobtrail.events.testagg.{self.aggregate_id}.*"],
+            "metadata": {"jobtrail_backoff_seconds": "0.05,0.05"},
+        }}})  # fmt: skip
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self, behaviour: Behaviour) -> None:
+        async def handler(recorded: RecordedEvent) -> None:
+            self.calls.append(recorded)
+            await behaviour(recorded, len(self.calls))
+
+        async def on_dead_letter(recorded: RecordedEvent, reason: str) -> None:
+            self.dead.append((recorded, reason))
+
+        consumer = EventConsumer(self.nc, self.durable, handler, topology=self.topology,
+                                 on_dead_letter=on_dead_letter, fetch_wait=0.2)  # fmt: skip
+        self._task = asyncio.create_task(consumer.run(self._stop))
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            await asyncio.wait_for(self._task, WAIT)
+
+    async def publish(self) -> tuple[int, bytes]:
+        """Append one event for this consumer; its stream sequence and bytes."""
+        envelope = Envelope(
+            event_id=uuid7(), type=EVENT_TYPE, schema_version=1, aggregate_type="testagg",
+            aggregate_id=self.aggregate_id, aggregate_version=1, occurred_at=datetime.now(UTC),
+            actor="test", correlation_id="libs-events-consumer-tests", data={"n": 1},
+        )  # fmt: skip
+        [seq] = await EventStore(self.nc).publish_many([envelope])
+        return seq, envelope.to_json()
+
+    async def info(self) -> ConsumerInfo:
+        info: ConsumerInfo = await self.nc.jetstream().consumer_info(EVENTS_STREAM, self.durable)
+        return info
+
+    async def acked(self, seq: int) -> bool:
+        info = await self.info()
+        assert info.ack_floor is not None
+        return info.ack_floor.stream_seq >= seq and not info.num_ack_pending
+
+    async def dead_letter(self, event_type: str = EVENT_TYPE) -> RawStreamMsg:
+        """The dead letter this consumer wrote for `event_type`, once it is there."""
+        subject = dlq_subject(self.durable, event_type)
+        async with asyncio.timeout(WAIT):
+            while True:
+                try:
+                    return await self.nc.jetstream().get_last_msg(DLQ_STREAM, subject)
+                except NotFoundError:
+                    await asyncio.sleep(0.02)
+
+    async def dead_letter_count(self) -> int:
+        subjects = f"jobtrail.dlq.{self.durable}.>"
+        info = await self.nc.jetstream().stream_info(DLQ_STREAM, subjects_filter=subjects)
+        return sum((info.state.subjects or {}).values())
+
+
+@pytest.fixture
+async def consumer(nc: Client) -> AsyncIterator[ThrowawayConsumer]:
+    throwaway = ThrowawayConsumer(nc)
+    await apply_topology(nc, throwaway.topology)
+    try:
+        yield throwaway
+    finally:
+        try:
+            await throwaway.stop()
+        finally:
+            await nc.jetstream().delete_consumer(EVENTS_STREAM, throwaway.durable)
+
+
+async def succeeds(recorded: RecordedEvent, attempt: int) -> None:
+    return None
+
+
+async def fails_twice(recorded: RecordedEvent, attempt: int) -> None:
+    if attempt <= 2:
+        raise RuntimeError(f"flaky on attempt {attempt}")
+
+
+async def always_fails(recorded: RecordedEvent, attempt: int) -> None:
+    raise RuntimeError(f"broken on attempt {attempt}")
+
+
+async def gives_up(recorded: RecordedEvent, attempt: int) -> None:
+    raise PermanentFailure("the file is not a resume")
+
+
+async def decodes(recorded: RecordedEvent, attempt: int) -> None:
+    recorded.event  # noqa: B018 - decoding is the point
+
+
+async def test_a_handler_that_succeeds_is_called_once_and_the_event_acked(
+    consumer: ThrowawayConsumer,
+) -> None:
+    seq, _ = await consumer.publish()
+    consumer.start(succeeds)
+    await until(lambda: consumer.acked(seq))
+    await asyncio.sleep(SETTLE)
+    assert [recorded.seq for recorded in consumer.calls] == [seq]
+    info = await consumer.info()
+    assert info.delivered is not None
+    assert (info.delivered.consumer_seq, info.num_redelivered) == (1, 0)
+    assert consumer.dead == []
+
+
+async def test_a_handler_that_fails_twice_is_retried_and_the_event_acked(
+    consumer: ThrowawayConsumer,
+) -> None:
+    seq, _ = await consumer.publish()
+    consumer.start(fails_twice)
+    await until(lambda: consumer.acked(seq))
+    await asyncio.sleep(SETTLE)
+    assert [recorded.seq for recorded in consumer.calls] == [seq, seq, seq]
+    assert consumer.dead == []
+    assert await consumer.dead_letter_count() == 0
+
+
+async def test_a_handler_that_always_fails_sends_the_event_to_the_dead_letters(
+    consumer: ThrowawayConsumer,
+) -> None:
+    seq, data = await consumer.publish()
+    consumer.start(always_fails)
+    letter = await consumer.dead_letter()
+    await until(lambda: consumer.dead)
+    await asyncio.sleep(SETTLE)
+    assert len(consumer.calls) == 3
+    assert letter.data == data
+    assert letter.headers is not None
+    assert letter.headers["Jobtrail-Error"] == "RuntimeError: broken on attempt 3"
+    assert letter.headers["Jobtrail-Consumer"] == consumer.durable
+    assert letter.headers["Jobtrail-Original-Sequence"] == str(seq)
+    assert letter.headers["Jobtrail-Original-Subject"] == consumer.subject
+    assert letter.headers["Jobtrail-Deliveries"] == "3"
+    [(recorded, reason)] = consumer.dead
+    assert (recorded.seq, reason) == (seq, "RuntimeError: broken on attempt 3")
+    assert await consumer.acked(seq)
+    assert await consumer.dead_letter_count() == 1
+
+
+async def test_a_permanent_failure_is_dead_lettered_at_the_first_attempt(
+    consumer: ThrowawayConsumer,
+) -> None:
+    seq, _ = await consumer.publish()
+    consumer.start(gives_up)
+    letter = await consumer.dead_letter()
+    await until(lambda: consumer.dead)
+    await asyncio.sleep(SETTLE)
+    assert len(consumer.calls) == 1
+    assert letter.headers is not None
+    assert letter.headers["Jobtrail-Error"] == "PermanentFailure: the file is not a resume"
+    assert letter.headers["Jobtrail-Deliveries"] == "1"
+    assert [(recorded.seq, reason) for recorded, reason in consumer.dead] == [
+        (seq, "PermanentFailure: the file is not a resume")
+    ]
+
+
+async def test_an_event_of_a_type_nobody_defines_is_dead_lettered_at_once(
+    consumer: ThrowawayConsumer,
+) -> None:
+    await consumer.publish()
+    consumer.start(decodes)
+    letter = await consumer.dead_letter()
+    assert letter.headers is not None
+    assert letter.headers["Jobtrail-Error"].startswith("UnknownEventType: ")
+    assert letter.headers["Jobtrail-Deliveries"] == "1"
+    assert len(consumer.calls) == 1
+
+
+async def test_an_undecodable_message_is_dead_lettered_without_calling_the_handler(
+    consumer: ThrowawayConsumer,
+) -> None:
+    junk = b"\x00 this is not an envelope {"
+    ack = await consumer.nc.jetstream().publish(consumer.subject, junk, stream=EVENTS_STREAM)
+    consumer.start(succeeds)
+    letter = await consumer.dead_letter("Undecodable")
+    await until(lambda: consumer.acked(ack.seq))
+    assert letter.data == junk
+    assert letter.headers is not None
+    assert letter.headers["Jobtrail-Error"].startswith("undecodable message: ")
+    assert letter.headers["Jobtrail-Original-Sequence"] == str(ack.seq)
+    assert consumer.calls == []
+    assert consumer.dead == []  # the hook needs a decoded event to emit a terminal one
