@@ -17,9 +17,9 @@ def write_docs(out: Path) -> list[Path]:
     openapi.write_text(json.dumps(create_app().openapi(), indent=2, sort_keys=True) + "\n")
     asyncapi = out / "asyncapi.json"
     asyncapi.write_text(json.dumps(asyncapi_document(), indent=2, sort_keys=True) + "\n")
-    return [openapi, asyncapi, *schemas.write_schemas()]
+    return [openapi, asyncapi]
 
 
 if __name__ == "__main__":
-    for path in write_docs(Path(sys.argv[1] if len(sys.argv) > 1 else "docs")):
+    for path in [*write_docs(Path(sys.argv[1] if len(sys.argv) > 1 else "docs")), *schemas.write_schemas()]:
         print(path)
