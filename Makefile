@@ -7,7 +7,7 @@ DATA_DIR ?= .data
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --locked
+	$(UV) sync --locked --all-groups
 
 run: install
 	$(UV) run --locked jobtrail dev --data-dir $(DATA_DIR)

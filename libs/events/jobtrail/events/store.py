@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +12,7 @@ from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.errors import APIError
+from pydantic import ValidationError
 
 from jobtrail.events.envelope import Envelope, Event, EventContext, RecordedEvent, seal
 from jobtrail.events.errors import ConcurrencyConflict, EventLogError
@@ -116,14 +117,38 @@ class EventStore:
         self, *, subject: str = ALL_EVENTS, start_seq: int = 1, batch: int = 1000
     ) -> AsyncIterator[list[RecordedEvent]]:
         """Like `read`, in lists of up to `batch` events (one server round trip each)."""
-        chunk: list[RecordedEvent] = []
-        async for msg in self.read_raw(subject=subject, start_seq=start_seq, batch=batch):
-            chunk.append(decode_message(msg))
-            if len(chunk) >= batch:
-                yield chunk
-                chunk = []
-        if chunk:
+        async for chunk, _ in self.read_chunks(subject=subject, start_seq=start_seq, batch=batch):
             yield chunk
+
+    async def read_chunks(
+        self,
+        *,
+        subject: str = ALL_EVENTS,
+        start_seq: int = 1,
+        batch: int = 1000,
+        on_undecodable: Callable[[int, Exception], None] | None = None,
+    ) -> AsyncIterator[tuple[list[RecordedEvent], int]]:
+        """Lists of up to `batch` events, each with the last stream sequence it covers.
+
+        With `on_undecodable`, a message that is not an envelope is reported and passed
+        over (the sequence still moves past it) instead of stopping the reader.
+        """
+        chunk: list[RecordedEvent] = []
+        read = last = 0
+        async for msg in self.read_raw(subject=subject, start_seq=start_seq, batch=batch):
+            last = int((msg.headers or {})["Nats-Sequence"])
+            read += 1
+            try:
+                chunk.append(decode_message(msg))
+            except (ValidationError, ValueError) as error:
+                if on_undecodable is None:
+                    raise
+                on_undecodable(last, error)
+            if read >= batch:
+                yield chunk, last
+                chunk, read = [], 0
+        if read:
+            yield chunk, last
 
     async def read_raw(
         self, *, subject: str = ALL_EVENTS, start_seq: int = 1, batch: int = 1000

@@ -73,13 +73,19 @@ async def audit_verify(settings: CliSettings) -> ChainReport:
 
 async def tail_events(settings: CliSettings, start: int, subject: str, follow: bool) -> None:
     """Print events as JSON lines, oldest first; with `follow`, keep printing new ones."""
+
+    def undecodable(seq: int, error: Exception) -> None:
+        console.print(f"[yellow]seq {seq}: not a Jobtrail event ({error.__class__.__name__})[/yellow]")
+
     async with connections(settings) as c:
         position = start
         while True:
-            async for recorded in c.events.read(subject=subject, start_seq=position):
-                line = {"seq": recorded.seq, **recorded.envelope.model_dump(mode="json")}
-                print(json.dumps(line, ensure_ascii=False), flush=True)
-                position = recorded.seq + 1
+            chunks = c.events.read_chunks(subject=subject, start_seq=position, on_undecodable=undecodable)
+            async for chunk, through in chunks:
+                for recorded in chunk:
+                    line = {"seq": recorded.seq, **recorded.envelope.model_dump(mode="json")}
+                    print(json.dumps(line, ensure_ascii=False), flush=True)
+                position = through + 1
             if not follow:
                 return
             await asyncio.sleep(0.5)

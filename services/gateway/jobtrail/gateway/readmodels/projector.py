@@ -14,6 +14,7 @@ from typing import Protocol
 
 import sqlalchemy as sa
 import structlog
+from prometheus_client import Counter
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -21,6 +22,12 @@ from jobtrail.events import EventStore, RecordedEvent
 from jobtrail.gateway.readmodels.tables import checkpoints
 
 log = structlog.get_logger("jobtrail.gateway.projector")
+
+SKIPPED = Counter(
+    "jobtrail_projection_undecodable_total",
+    "Messages in the event stream a projection could not decode and passed over.",
+    ["projection"],
+)
 
 Progress = Callable[[int, int], None]  # (applied up to seq, stream's last seq)
 
@@ -50,8 +57,11 @@ class Projector:
         start = await checkpoint(self._engine, self.projection.name)
         last = await self._store.last_sequence() if progress else 0
         position = start
-        async for batch in self._store.read_batches(start_seq=start + 1, batch=self._batch):
-            position = await self._apply(batch)
+        batches = self._store.read_chunks(
+            start_seq=start + 1, batch=self._batch, on_undecodable=self._skip
+        )
+        async for batch, through in batches:
+            position = await self._apply(batch, through)
             if progress:
                 progress(position, max(last, position))
         return position
@@ -72,13 +82,21 @@ class Projector:
             for waiter in waits:
                 waiter.cancel()
 
-    async def _apply(self, batch: list[RecordedEvent]) -> int:
+    def _skip(self, seq: int, error: Exception) -> None:
+        # Only our own publishers write to the stream, so this is a bug or an intruder:
+        # say so loudly, but one bad message must not stop every read model behind it.
+        SKIPPED.labels(self.projection.name).inc()
+        log.error("projector.undecodable", projection=self.projection.name, seq=seq, error=str(error))
+
+    async def _apply(self, batch: list[RecordedEvent], through: int) -> int:
+        """Apply the events after the checkpoint and move it to `through`, in one transaction."""
         async with self._engine.begin() as connection:
             position = await _lock_checkpoint(connection, self.projection.name)
-            fresh = [e for e in batch if e.seq > position]
-            if fresh:
-                await self.projection.apply(connection, fresh)
-                position = fresh[-1].seq
+            if through > position:
+                fresh = [e for e in batch if e.seq > position]
+                if fresh:
+                    await self.projection.apply(connection, fresh)
+                position = through
                 await connection.execute(
                     checkpoints.update()
                     .where(checkpoints.c.name == self.projection.name)
