@@ -61,14 +61,22 @@ async def test_a_handler_that_crashed_before_appending_finishes_the_job_on_redel
     copy = ResumeUploaded.model_validate({**upload.envelope.data, "resume_id": str(fresh_id)})
     context = EventContext(actor=f"user:{ada.user_id}", correlation_id="crash-test",
                            owner_id=UUID(ada.user_id))  # fmt: skip
-    [recorded] = await system.deps.events.append(AggregateHistory("resume", str(fresh_id)), [copy], context)
+    [recorded] = await system.deps.events.append(
+        AggregateHistory("resume", str(fresh_id)), [copy], context
+    )
     first = await system.deps.documents.get(UUID(resume_id), 1)
     from jobtrail.docstore import NewDocumentVersion
 
     await system.deps.documents.put(
-        NewDocumentVersion(doc_id=fresh_id, version=1, kind="resume", source="import",
-                           owner_id=UUID(ada.user_id), content=first.content,
-                           metadata=first.metadata)  # fmt: skip
+        NewDocumentVersion(
+            doc_id=fresh_id,
+            version=1,
+            kind="resume",
+            source="import",
+            owner_id=UUID(ada.user_id),
+            content=first.content,
+            metadata=first.metadata,
+        )
     )
     await parse_upload(recorded, resume_deps(system))
     await parse_upload(recorded, resume_deps(system))
@@ -87,7 +95,7 @@ async def test_a_projection_applies_a_redelivered_batch_once(system: System) -> 
     recent = [e async for e in system.deps.events.read(start_seq=max(1, position - 5))]
     projector = Projector(engine, system.deps.events, ReadModels())
 
-    assert await projector._apply(recent, recent[-1].seq) == position  # noqa: SLF001
+    assert await projector._apply(recent, recent[-1].seq) == position
     assert await checkpoint(engine, projection.NAME) == position
     page = (await ada.get("/events", params={"limit": 1000})).json()["items"]
     assert len({item["seq"] for item in page}) == len(page)
@@ -144,7 +152,7 @@ async def _eventually(probe: Any, timeout: float = 15.0) -> Any:
 
 
 async def test_a_message_that_is_not_an_event_does_not_stop_the_read_models(system: System) -> None:
-    js = system.deps.events._js  # noqa: SLF001 - publishing junk is what no real publisher does
+    js = system.deps.events._js
     junk = await js.publish(f"jobtrail.events.junk.{uuid7()}.Junk", b"not an envelope")
     ada = await system.user()  # appended after the junk: visible only if the projector moved on
     me = await ada.get("/users/me")

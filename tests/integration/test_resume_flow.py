@@ -18,6 +18,7 @@ from tests.support.documents import resume_docx, resume_pdf
 from tests.support.system import System
 
 DATA = Path(__file__).parents[1] / "data"
+RESTORE = "UPDATE gateway.audit_log SET event = %s WHERE seq = %s"
 
 
 def sample() -> dict[str, Any]:
@@ -44,11 +45,15 @@ async def test_a_resume_goes_from_upload_to_audited_versions(system: System) -> 
     assert first["resume"]["basics"]["email"] == resume["basics"]["email"]
 
     edited = {**first["resume"], "basics": {**first["resume"]["basics"], "label": "Staff Engineer"}}
-    saved = await ada.post(f"/resumes/{pdf_id}/versions", json={"base_version": 1, "resume": edited})
+    saved = await ada.post(
+        f"/resumes/{pdf_id}/versions", json={"base_version": 1, "resume": edited}
+    )
     assert saved.status_code == 201, saved.text
     assert (saved.json()["version"], saved.json()["current"]) == (2, True)
 
-    stale = await ada.post(f"/resumes/{pdf_id}/versions", json={"base_version": 1, "resume": edited})
+    stale = await ada.post(
+        f"/resumes/{pdf_id}/versions", json={"base_version": 1, "resume": edited}
+    )
     assert stale.status_code == 409
     assert stale.json()["code"] == "stale_version"
     assert "current version is 2" in stale.json()["detail"]
@@ -56,7 +61,10 @@ async def test_a_resume_goes_from_upload_to_audited_versions(system: System) -> 
     accepted = await ada.post(f"/resumes/{pdf_id}/versions/1/accept")
     assert accepted.status_code == 200
     assert accepted.json()["current_version"] == 1
-    assert [v["current"] for v in (await ada.get(f"/resumes/{pdf_id}/versions")).json()] == [True, False]
+    assert [v["current"] for v in (await ada.get(f"/resumes/{pdf_id}/versions")).json()] == [
+        True,
+        False,
+    ]
 
     trail = (await ada.get(f"/audit/{pdf_id}")).json()["entries"]
     assert [e["type"] for e in trail] == [
@@ -65,17 +73,22 @@ async def test_a_resume_goes_from_upload_to_audited_versions(system: System) -> 
     ]  # fmt: skip
     edit_entry = trail[4]
     assert edit_entry["actor"] == f"user:{ada.user_id}"
-    assert [(c["path"], c["value"]) for c in edit_entry["changes"]] == [("/basics/label", "Staff Engineer")]
+    assert [(c["path"], c["value"]) for c in edit_entry["changes"]] == [
+        ("/basics/label", "Staff Engineer")
+    ]
     assert trail[0]["actor"] == f"user:{ada.user_id}"
     assert trail[1]["actor"] == "service:resume"
 
 
-async def test_a_user_edit_that_is_not_json_resume_is_refused_and_nothing_changes(system: System) -> None:
+async def test_a_user_edit_that_is_not_json_resume_is_refused_and_nothing_changes(
+    system: System,
+) -> None:
     ada = await system.user()
     resume_id = await ada.upload("resume.pdf", resume_pdf(sample()))
     await ada.settled_resume(resume_id)
     bad = await ada.post(
-        f"/resumes/{resume_id}/versions", json={"base_version": 1, "resume": {"basics": {"email": 7}}}
+        f"/resumes/{resume_id}/versions",
+        json={"base_version": 1, "resume": {"basics": {"email": 7}}},
     )
     assert bad.status_code == 422
     assert "$.basics.email" in bad.json()["detail"]
@@ -116,8 +129,7 @@ async def test_audit_verify_names_the_row_altered_behind_its_back(system: System
             assert report.first_broken_seq == seq
             assert "content does not match" in (report.reason or "")
         finally:
-            _bypassing_triggers(privileged, "UPDATE gateway.audit_log SET event = %s WHERE seq = %s",
-                                (json.dumps(original), seq))  # fmt: skip
+            _bypassing_triggers(privileged, RESTORE, (json.dumps(original), seq))
     assert (await verify_chain(system.deps.engine)).ok
 
 
@@ -129,7 +141,9 @@ def _try(connection: psycopg.Connection[Any], statement: str) -> str:
     raise AssertionError(f"the database allowed: {statement}")
 
 
-def _bypassing_triggers(connection: psycopg.Connection[Any], statement: str, params: tuple[Any, ...]) -> None:
+def _bypassing_triggers(
+    connection: psycopg.Connection[Any], statement: str, params: tuple[Any, ...]
+) -> None:
     with connection.transaction():
         connection.execute("SET LOCAL session_replication_role = replica")
         connection.execute(statement, params)

@@ -100,7 +100,7 @@ async def running_system(stack: StackEndpoints) -> AsyncIterator[System]:
     """Start the gateway (with its projectors) and the resume service; stop them after."""
     common = connection_settings(stack)
     settings = GatewaySettings(
-        **common, max_upload_bytes=2 * 1024 * 1024, admin_emails=[ADMIN_EMAIL]
+        **common, max_upload_bytes=2 * 1024 * 1024, admin_emails=(ADMIN_EMAIL,)
     )
     app = create_app(settings)
     stop = asyncio.Event()

@@ -8,6 +8,8 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+from pymongo import AsyncMongoClient
+
 from jobtrail.docstore import (
     DocumentStore,
     MongoDocumentStore,
@@ -15,7 +17,6 @@ from jobtrail.docstore import (
     open_document_store,
 )
 from jobtrail.stack.endpoints import StackEndpoints
-from pymongo import AsyncMongoClient
 
 MONGO_URL_VARIABLE = "JOBTRAIL_TEST_MONGO_URL"
 MONGO_IMAGE = "mongo:7.0"

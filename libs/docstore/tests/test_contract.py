@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+
 from jobtrail.docstore import (
     DocumentNotFound,
     DocumentStore,

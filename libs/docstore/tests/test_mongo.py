@@ -7,10 +7,11 @@ from uuid import uuid4
 
 import bson
 import pytest
+from pymongo import AsyncMongoClient
+
 from jobtrail.docstore import DocumentStoreUnavailable, DocumentVersion, NewDocumentVersion
 from jobtrail.docstore.model import utc_now
 from jobtrail.docstore.mongo import _CODEC, MongoDocumentStore, _to_bson
-from pymongo import AsyncMongoClient
 
 
 def test_a_version_survives_the_bson_codec_unchanged() -> None:

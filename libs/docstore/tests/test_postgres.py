@@ -7,6 +7,8 @@ from uuid import UUID, uuid4
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
 from jobtrail.docstore import (
     DocumentStore,
     DocumentStoreUnavailable,
@@ -15,7 +17,6 @@ from jobtrail.docstore import (
     migrate,
 )
 from jobtrail.docstore.postgres import psycopg_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 pytestmark = pytest.mark.integration
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+
 from jobtrail.stack import StackConfig, StackEndpoints, StackError
 
 

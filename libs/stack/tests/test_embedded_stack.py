@@ -9,12 +9,13 @@ from uuid import uuid4
 import nats
 import psycopg
 import pytest
-from jobtrail.stack import EmbeddedStack, StackConfig, StackEndpoints, StackError
-from jobtrail.stack.nats import NatsServer
 from minio import Minio
 from minio.commonconfig import ENABLED
 from minio.error import S3Error
 from minio.versioningconfig import VersioningConfig
+
+from jobtrail.stack import EmbeddedStack, StackConfig, StackEndpoints, StackError
+from jobtrail.stack.nats import NatsServer
 
 pytestmark = pytest.mark.integration
 

@@ -7,6 +7,7 @@ import sys
 import threading
 
 import pytest
+
 from jobtrail.stack.ports import free_ports
 from jobtrail.stack.supervisor import (
     ChildExit,

@@ -1,7 +1,6 @@
 """What can go wrong with a document store, each error saying what to do about it."""
 
 # The names follow the domain (DocumentNotFound, VersionConflict), as the port promises.
-# ruff: noqa: N818
 
 from __future__ import annotations
 

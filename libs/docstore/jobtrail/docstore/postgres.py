@@ -8,9 +8,10 @@ from typing import Any, cast
 from uuid import UUID
 
 import sqlalchemy as sa
-from jobtrail.runtime.migrations import upgrade_to_head
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from jobtrail.runtime.migrations import upgrade_to_head
 
 from .base import BaseDocumentStore
 from .errors import DocumentStoreUnavailable

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 import nats
 import structlog
 from nats.aio.client import Client as NATS
 
-from jobtrail.events.topology import Topology
+from jobtrail.events.subjects import EVENTS_STREAM
+from jobtrail.events.topology import Topology, apply_topology, load_topology
 
 log = structlog.get_logger("jobtrail.events.connection")
 
@@ -58,3 +61,29 @@ def consumers_check(
         return [await js.consumer_info(topology.consumer(d)[0], d) for d in durables]
 
     return check
+
+
+@dataclass
+class JetStreamLink:
+    """A service's connection, the topology it applied, and the checks for its /readyz."""
+
+    nc: NATS
+    topology: Topology
+    checks: dict[str, Callable[[], Awaitable[object]]]
+
+
+@asynccontextmanager
+async def jetstream(
+    url: str, name: str, consumers: Sequence[str] = ()
+) -> AsyncIterator[JetStreamLink]:
+    """Connect, make sure the streams and consumers exist, and drain on the way out."""
+    nc = await connect_nats(url, name=name)
+    try:
+        topology = load_topology()
+        await apply_topology(nc, topology)
+        checks = {"nats": stream_check(nc, EVENTS_STREAM)}
+        if consumers:
+            checks["consumers"] = consumers_check(nc, topology, consumers)
+        yield JetStreamLink(nc, topology, checks)
+    finally:
+        await nc.drain()

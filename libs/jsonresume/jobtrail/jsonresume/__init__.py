@@ -24,7 +24,7 @@ def _validator() -> Draft7Validator:
 
 
 def validate_json_resume(document: object) -> list[str]:
-    """Every way `document` breaks the JSON Resume schema, as "$.json.path: problem"; [] if valid."""
+    """Every way `document` breaks the JSON Resume schema, as "$.path: problem"; [] if valid."""
     if not isinstance(document, dict):
         return ["$: the document must be a JSON object"]
     errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))

@@ -14,7 +14,9 @@ from starlette.routing import Route
 Check = Callable[[], Awaitable[object]]
 
 
-async def run_checks(checks: Mapping[str, Check], timeout: float = 2.0) -> tuple[bool, dict[str, str]]:
+async def run_checks(
+    checks: Mapping[str, Check], timeout: float = 2.0
+) -> tuple[bool, dict[str, str]]:
     """Run every dependency check at once; each answers "ok" or what went wrong."""
 
     async def one(check: Check) -> str:

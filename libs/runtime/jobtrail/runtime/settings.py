@@ -18,7 +18,7 @@ from pydantic_settings import (
 )
 
 DEV_SECRET = "jobtrail-dev-secret"  # noqa: S105 - a known placeholder, refused in prod
-DEV_SIGNING_KEY = "jobtrail-dev-signing-key-not-for-production"  # noqa: S105 - likewise
+DEV_SIGNING_KEY = "jobtrail-dev-signing-key-not-for-production"
 PLACEHOLDERS = frozenset({DEV_SECRET, DEV_SIGNING_KEY})
 
 

@@ -17,7 +17,10 @@ def stack() -> Iterator[StackEndpoints]:
     """A fresh NATS, PostgreSQL and S3 on free ports, stopped when the session ends."""
     # Not under pytest's tmp root: every pytest session resets that to 0700, which would cut
     # the unprivileged PostgreSQL user off from its data while another session runs.
-    with server_data_dir() as data_dir, EmbeddedStack(StackConfig.with_free_ports(data_dir)) as endpoints:
+    with (
+        server_data_dir() as data_dir,
+        EmbeddedStack(StackConfig.with_free_ports(data_dir)) as endpoints,
+    ):
         yield endpoints
 
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from jobtrail.events import apply_topology, load_topology
-from jobtrail.events.connection import connect_nats, consumers_check, stream_check
-from jobtrail.events.subjects import EVENTS_STREAM
 from jobtrail.ai_worker.settings import AIWorkerSettings
+from jobtrail.events.connection import jetstream
 from jobtrail.runtime import ServiceParts
 
 # Its features come in their own issue; until then it owns its durable consumers and
@@ -19,15 +17,5 @@ CONSUMERS = ["ai-worker-run"]
 @asynccontextmanager
 async def setup(settings: AIWorkerSettings) -> AsyncIterator[ServiceParts]:
     """Connect to NATS and make sure the service's stream and consumers exist."""
-    nc = await connect_nats(settings.nats_url, name="ai-worker")
-    try:
-        topology = load_topology()
-        await apply_topology(nc, topology)
-        yield ServiceParts(
-            checks={
-                "nats": stream_check(nc, EVENTS_STREAM),
-                "consumers": consumers_check(nc, topology, CONSUMERS),
-            }
-        )
-    finally:
-        await nc.drain()
+    async with jetstream(settings.nats_url, "ai-worker", CONSUMERS) as link:
+        yield ServiceParts(checks=link.checks)

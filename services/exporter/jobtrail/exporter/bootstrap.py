@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from jobtrail.events import apply_topology, load_topology
-from jobtrail.events.connection import connect_nats, consumers_check, stream_check
-from jobtrail.events.subjects import EVENTS_STREAM
+from jobtrail.events.connection import jetstream
 from jobtrail.exporter.settings import ExporterSettings
 from jobtrail.runtime import ServiceParts
 
@@ -19,15 +17,5 @@ CONSUMERS = ["exporter-render"]
 @asynccontextmanager
 async def setup(settings: ExporterSettings) -> AsyncIterator[ServiceParts]:
     """Connect to NATS and make sure the service's stream and consumers exist."""
-    nc = await connect_nats(settings.nats_url, name="exporter")
-    try:
-        topology = load_topology()
-        await apply_topology(nc, topology)
-        yield ServiceParts(
-            checks={
-                "nats": stream_check(nc, EVENTS_STREAM),
-                "consumers": consumers_check(nc, topology, CONSUMERS),
-            }
-        )
-    finally:
-        await nc.drain()
+    async with jetstream(settings.nats_url, "exporter", CONSUMERS) as link:
+        yield ServiceParts(checks=link.checks)

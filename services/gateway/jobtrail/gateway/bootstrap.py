@@ -11,13 +11,13 @@ from pathlib import Path
 
 from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from jobtrail.blobs import BlobStore
-from jobtrail.docstore import open_document_store
-from jobtrail.events import EventStore, apply_topology, load_topology
-from jobtrail.events.connection import connect_nats, stream_check
-from jobtrail.events.subjects import ALL_EVENTS, EVENTS_STREAM
+from jobtrail.docstore import DocumentStore, open_document_store
+from jobtrail.events import EventStore
+from jobtrail.events.connection import JetStreamLink, jetstream
+from jobtrail.events.subjects import ALL_EVENTS
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.readmodels.audit import AuditTrail
 from jobtrail.gateway.readmodels.projection import ReadModels
@@ -53,44 +53,48 @@ def projectors_for(deps: Deps) -> list[Projector]:
 @asynccontextmanager
 async def bootstrap(settings: GatewaySettings) -> AsyncIterator[Gateway]:
     """Connect everything the gateway needs; make sure streams, tables and bucket exist."""
-    nc = await connect_nats(settings.nats_url, name="gateway")
-    engine = create_async_engine(settings.database_url, pool_size=10, max_overflow=10)
-    documents = None
-    try:
-        await apply_topology(nc, load_topology())
+    async with jetstream(settings.nats_url, "gateway") as link:
         await asyncio.to_thread(migrate, settings.database_url)
-        documents = await open_document_store(settings.effective_docstore_url)
-        files = BlobStore.connect(
-            settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key.get_secret_value(),
-            settings.s3_bucket, secure=settings.s3_secure, region=settings.s3_region,
-            public_endpoint=settings.s3_public_endpoint,
-        )  # fmt: skip
-        await files.ensure_bucket()
-        tokens = TokenIssuer(
-            settings.jwt_secret.get_secret_value(),
-            timedelta(minutes=settings.access_token_minutes),
-            timedelta(days=settings.refresh_token_days),
-        )
-        deps = Deps(settings, EventStore(nc), engine, documents, files, tokens)
-        projectors = projectors_for(deps)
+        engine = create_async_engine(settings.database_url, pool_size=10, max_overflow=10)
+        try:
+            documents = await open_document_store(settings.effective_docstore_url)
+            try:
+                yield await _assemble(settings, link, engine, documents)
+            finally:
+                await documents.close()
+        finally:
+            await engine.dispose()
 
-        async def wake(_: Msg) -> None:
-            for projector in projectors:
-                projector.wake()
 
-        await nc.subscribe(ALL_EVENTS, cb=wake)
-        checks: dict[str, Check] = {
-            "nats": stream_check(nc, EVENTS_STREAM),
-            "postgres": lambda: _ping(deps),
-            "s3": files.ping,
-            "documents": documents.ping,
-        }
-        yield Gateway(deps, nc, projectors, checks)
-    finally:
-        if documents is not None:
-            await documents.close()
-        await engine.dispose()
-        await nc.drain()
+async def _assemble(
+    settings: GatewaySettings, link: JetStreamLink, engine: AsyncEngine, documents: DocumentStore
+) -> Gateway:
+    files = BlobStore.connect(
+        settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key.get_secret_value(),
+        settings.s3_bucket, secure=settings.s3_secure, region=settings.s3_region,
+        public_endpoint=settings.s3_public_endpoint,
+    )  # fmt: skip
+    await files.ensure_bucket()
+    tokens = TokenIssuer(
+        settings.jwt_secret.get_secret_value(),
+        timedelta(minutes=settings.access_token_minutes),
+        timedelta(days=settings.refresh_token_days),
+    )
+    deps = Deps(settings, EventStore(link.nc), engine, documents, files, tokens)
+    projectors = projectors_for(deps)
+
+    async def wake(_: Msg) -> None:
+        for projector in projectors:
+            projector.wake()
+
+    await link.nc.subscribe(ALL_EVENTS, cb=wake)
+    checks: dict[str, Check] = {
+        **link.checks,
+        "postgres": lambda: _ping(deps),
+        "s3": files.ping,
+        "documents": documents.ping,
+    }
+    return Gateway(deps, link.nc, projectors, checks)
 
 
 async def _ping(deps: Deps) -> None:

@@ -25,7 +25,6 @@ from jobtrail.gateway.readmodels.projector import wait_for
 from jobtrail.gateway.security import Principal, TokenIssuer
 from jobtrail.gateway.settings import GatewaySettings
 
-
 log = structlog.get_logger("jobtrail.gateway")
 
 

@@ -18,8 +18,8 @@ class GatewaySettings(ServiceSettings):
     jwt_secret: SecretStr = SecretStr(DEV_SIGNING_KEY)
     access_token_minutes: int = 15
     refresh_token_days: int = 30
-    admin_emails: list[str] = []
+    admin_emails: tuple[str, ...] = ()
     max_upload_bytes: int = 10 * 1024 * 1024
     s3_public_endpoint: str | None = None
     read_your_writes_timeout: float = 3.0
-    cors_origins: list[str] = []
+    cors_origins: tuple[str, ...] = ()

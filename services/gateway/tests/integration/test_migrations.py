@@ -23,6 +23,9 @@ def test_migrations_match_the_table_definitions_and_run_twice(stack: StackEndpoi
             columns = {c["name"]: c for c in inspector.get_columns(table.name, schema="gateway")}
             assert set(columns) == {c.name for c in table.columns}, table.name
             for column in table.columns:
-                assert columns[column.name]["nullable"] == column.nullable, (table.name, column.name)
+                assert columns[column.name]["nullable"] == column.nullable, (
+                    table.name,
+                    column.name,
+                )
     finally:
         engine.dispose()

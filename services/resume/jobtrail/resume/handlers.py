@@ -79,7 +79,9 @@ async def _parse_once(recorded: RecordedEvent, upload: ResumeUploaded, deps: Res
     except UnreadableResume as unreadable:
         log.info("resume.rejected", resume_id=str(upload.resume_id), code=unreadable.code)
         decided: list[Event] = [
-            ResumeRejected(resume_id=upload.resume_id, code=unreadable.code, reason=unreadable.message)
+            ResumeRejected(
+                resume_id=upload.resume_id, code=unreadable.code, reason=unreadable.message
+            )
         ]
     else:
         decided = await _store_first_version(deps, upload, read)
@@ -99,7 +101,9 @@ async def give_up(recorded: RecordedEvent, deps: ResumeDeps, reason: str) -> Non
     await deps.events.append(history, [rejected], EventContext.caused_by(recorded.envelope, ACTOR))
 
 
-async def _store_first_version(deps: ResumeDeps, upload: ResumeUploaded, read: ReadResume) -> list[Event]:
+async def _store_first_version(
+    deps: ResumeDeps, upload: ResumeUploaded, read: ReadResume
+) -> list[Event]:
     stored = await deps.documents.put(
         NewDocumentVersion(
             doc_id=upload.resume_id,

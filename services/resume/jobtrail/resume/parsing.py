@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from jobtrail.jsonresume import validate_json_resume
 from jobtrail.resume import experience, recognition, skills
 from jobtrail.resume.contacts import parse_basics
 from jobtrail.resume.lines import Line, logical_lines
 from jobtrail.resume.plaintext import looks_like_markdown, markdown_to_text, tidy
-from jobtrail.jsonresume import validate_json_resume
 from jobtrail.resume.sections import split_sections
 
 __all__ = ["parse_resume", "validate_json_resume"]

@@ -21,5 +21,8 @@ def write_docs(out: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for path in [*write_docs(Path(sys.argv[1] if len(sys.argv) > 1 else "docs")), *schemas.write_schemas()]:
+    for path in [
+        *write_docs(Path(sys.argv[1] if len(sys.argv) > 1 else "docs")),
+        *schemas.write_schemas(),
+    ]:
         print(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -27,7 +28,9 @@ out = Console()
 
 @app.command("dev")
 def dev_command(
-    data_dir: Annotated[Path, typer.Option(help="where the servers keep their data")] = Path(".data"),
+    data_dir: Annotated[Path, typer.Option(help="where the servers keep their data")] = Path(
+        ".data"
+    ),
 ) -> None:
     """Run NATS, PostgreSQL, S3 and the five services on loopback until Ctrl-C."""
     try:
@@ -47,7 +50,10 @@ def replay(
         raise typer.Exit(2)
     position, seconds = asyncio.run(operations.replay_gateway(CliSettings()))
     rate = position / seconds if seconds else 0.0
-    out.print(f"gateway read models rebuilt up to sequence {position} in {seconds:.2f} s ({rate:,.0f} events/s)")
+    out.print(
+        f"gateway read models rebuilt up to sequence {position} "
+        f"in {seconds:.2f} s ({rate:,.0f} events/s)"
+    )
 
 
 @audit_app.command("verify")
@@ -68,13 +74,13 @@ def audit_verify() -> None:
 def events_tail(
     from_seq: Annotated[int, typer.Option("--from", help="first stream sequence")] = 1,
     subject: Annotated[str, typer.Option(help="subject filter")] = ALL_EVENTS,
-    follow: Annotated[bool, typer.Option("--follow", "-f", help="keep printing new events")] = False,
+    follow: Annotated[
+        bool, typer.Option("--follow", "-f", help="keep printing new events")
+    ] = False,
 ) -> None:
     """Print events as JSON lines."""
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(operations.tail_events(CliSettings(), from_seq, subject, follow))
-    except KeyboardInterrupt:
-        pass
 
 
 @dlq_app.command("list")
@@ -97,7 +103,9 @@ def dlq_retry(
     if not seqs and not all_:
         out.print("[red]name the DLQ sequences to retry, or pass --all[/red]")
         raise typer.Exit(2)
-    sent = asyncio.run(operations.retry_dead_letters(CliSettings(), None if all_ else set(seqs or [])))
+    sent = asyncio.run(
+        operations.retry_dead_letters(CliSettings(), None if all_ else set(seqs or []))
+    )
     out.print(f"sent {len(sent)} dead letter(s) back to their consumers")
 
 

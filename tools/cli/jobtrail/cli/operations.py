@@ -18,7 +18,6 @@ from jobtrail.cli.settings import CliSettings
 from jobtrail.events import EventStore
 from jobtrail.events.connection import connect_nats
 from jobtrail.events.subjects import (
-    ALL_EVENTS,
     DLQ_STREAM,
     ORIGINAL_SEQUENCE,
     ORIGINAL_SUBJECT,
@@ -75,12 +74,16 @@ async def tail_events(settings: CliSettings, start: int, subject: str, follow: b
     """Print events as JSON lines, oldest first; with `follow`, keep printing new ones."""
 
     def undecodable(seq: int, error: Exception) -> None:
-        console.print(f"[yellow]seq {seq}: not a Jobtrail event ({error.__class__.__name__})[/yellow]")
+        console.print(
+            f"[yellow]seq {seq}: not a Jobtrail event ({error.__class__.__name__})[/yellow]"
+        )
 
     async with connections(settings) as c:
         position = start
         while True:
-            chunks = c.events.read_chunks(subject=subject, start_seq=position, on_undecodable=undecodable)
+            chunks = c.events.read_chunks(
+                subject=subject, start_seq=position, on_undecodable=undecodable
+            )
             async for chunk, through in chunks:
                 for recorded in chunk:
                     line = {"seq": recorded.seq, **recorded.envelope.model_dump(mode="json")}
@@ -122,7 +125,7 @@ async def dead_letters(settings: CliSettings) -> list[DeadLetter]:
 
 
 async def retry_dead_letters(settings: CliSettings, seqs: set[int] | None) -> list[DeadLetter]:
-    """Send dead letters (all, or those at `seqs`) back to their consumer; drop them from the DLQ."""
+    """Send dead letters (all, or those at `seqs`) back to their consumer; drop them from DLQ."""
     chosen = [d for d in await dead_letters(settings) if seqs is None or d.seq in seqs]
     async with connections(settings) as c:
         js = c.nc.jetstream()
@@ -147,4 +150,3 @@ def _progress() -> Progress:
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
         TimeRemainingColumn(), console=console,
     )  # fmt: skip
-

@@ -37,9 +37,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 stop.set()
                 await asyncio.gather(*tasks, return_exceptions=True)
 
-    app = FastAPI(
-        title="Jobtrail API", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
-    )
+    app = FastAPI(title="Jobtrail API", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     problems.install(app)
     for router in (auth.router, users.router, resumes.router, events.router):
         app.include_router(router)

@@ -31,7 +31,7 @@ class RefreshRequest(BaseModel):
 class Tokens(BaseModel):
     access_token: str
     refresh_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth 2 token type, not a secret
     expires_in: int = Field(description="seconds until the access token expires")
 
 
@@ -53,11 +53,15 @@ async def register(body: Registration, deps: DepsDep, correlation_id: Correlatio
 async def login(body: Credentials, deps: DepsDep) -> Tokens:
     """Exchange email and password for an access token (15 min) and a refresh token."""
     pair = await accounts.login(deps, body.email, body.password)
-    return Tokens(access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in)
+    return Tokens(
+        access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
+    )
 
 
 @router.post("/refresh")
 async def refresh(body: RefreshRequest, deps: DepsDep) -> Tokens:
     """Exchange a refresh token for a new pair of tokens."""
     pair = await accounts.refresh(deps, body.refresh_token)
-    return Tokens(access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in)
+    return Tokens(
+        access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
+    )

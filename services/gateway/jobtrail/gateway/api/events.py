@@ -40,7 +40,8 @@ class AuditEntry(BaseModel):
     data: dict[str, Any]
     hash: str
     changes: list[dict[str, Any]] | None = Field(
-        default=None, description="JSON Patch (RFC 6902) from the parent version, where a document changed"
+        default=None,
+        description="JSON Patch (RFC 6902) from the parent version, where a document changed",
     )
 
 

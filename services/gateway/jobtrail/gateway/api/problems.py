@@ -83,7 +83,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NatsError)
     async def event_log_down(_: Request, error: Exception) -> JSONResponse:
         log.error("nats.unavailable", error=repr(error))
-        return problem(503, "unavailable", "the event log is not answering; nothing was changed; try again in a moment")
+        return problem(
+            503,
+            "unavailable",
+            "the event log is not answering; nothing was changed; try again in a moment",
+        )
 
     @app.exception_handler(S3Error)
     @app.exception_handler(urllib3.exceptions.HTTPError)

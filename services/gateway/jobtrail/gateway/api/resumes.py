@@ -74,7 +74,9 @@ class VersionDetail(VersionOut):
 
 
 class NewVersion(BaseModel):
-    base_version: int = Field(ge=1, description="the version this edit was made on: the current one")
+    base_version: int = Field(
+        ge=1, description="the version this edit was made on: the current one"
+    )
     resume: dict[str, Any] = Field(description="the whole edited JSON Resume document")
 
 
@@ -124,7 +126,9 @@ async def list_versions(resume_id: UUID, me: CurrentUser, deps: DepsDep) -> list
 
 
 @router.get("/{resume_id}/versions/{version}")
-async def get_version(resume_id: UUID, version: int, me: CurrentUser, deps: DepsDep) -> VersionDetail:
+async def get_version(
+    resume_id: UUID, version: int, me: CurrentUser, deps: DepsDep
+) -> VersionDetail:
     """One version with its JSON Resume document."""
     resume = await queries.resume(deps.engine, me.user_id, resume_id)
     row = await queries.version(deps.engine, resume_id, version)
@@ -162,7 +166,9 @@ async def download_file(resume_id: UUID, me: CurrentUser, deps: DepsDep) -> Down
 
 
 def _version_out(row: dict[str, Any], current: int | None) -> VersionOut:
-    return VersionOut(**{k: v for k, v in row.items() if k != "resume_id"}, current=row["version"] == current)
+    return VersionOut(
+        **{k: v for k, v in row.items() if k != "resume_id"}, current=row["version"] == current
+    )
 
 
 async def _read_limited(file: UploadFile, limit: int) -> bytes:

@@ -40,14 +40,18 @@ class ProfileOut(BaseModel):
 async def get_me(me: CurrentUser, deps: DepsDep) -> Me:
     """The caller's account."""
     async with deps.engine.connect() as connection:
-        row = (await connection.execute(sa.select(users).where(users.c.user_id == me.user_id))).first()
+        row = (
+            await connection.execute(sa.select(users).where(users.c.user_id == me.user_id))
+        ).first()
     if row is None:
         raise NotFound("this account does not exist")
     return Me.model_validate(row._asdict())
 
 
 @router.put("/users/me")
-async def put_me(body: MeUpdate, me: CurrentUser, deps: DepsDep, correlation_id: CorrelationId) -> Me:
+async def put_me(
+    body: MeUpdate, me: CurrentUser, deps: DepsDep, correlation_id: CorrelationId
+) -> Me:
     """Change the caller's display name."""
     await accounts.update_user(deps, me, body.display_name, correlation_id)
     return await get_me(me, deps)

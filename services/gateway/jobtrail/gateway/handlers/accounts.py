@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-
 from jobtrail.events import AggregateHistory, ConcurrencyConflict, EventContext
 from jobtrail.events.users import Profile
 from jobtrail.gateway.deps import Deps
@@ -64,7 +63,6 @@ async def update_profile(
     user, history = await load_user(deps, principal.user_id)
     _ensure_exists(user)
     await deps.record(history, user.update_profile(profile), principal, correlation_id)
-
 
 
 def _ensure_exists(user: User) -> None:

@@ -33,7 +33,9 @@ async def upload(
         file_key=stored.key,
         file_version=stored.version_id,
     )
-    await deps.record(AggregateHistory("resume", str(resume_id)), [event], principal, correlation_id)
+    await deps.record(
+        AggregateHistory("resume", str(resume_id)), [event], principal, correlation_id
+    )
     return resume_id
 
 
@@ -68,14 +70,17 @@ async def edit(
     return new_version
 
 
-async def accept(deps: Deps, principal: Principal, resume_id: UUID, version: int, correlation_id: str) -> None:
+async def accept(
+    deps: Deps, principal: Principal, resume_id: UUID, version: int, correlation_id: str
+) -> None:
     resume, history = await load(deps, principal, resume_id)
     await deps.record(history, resume.accept(version), principal, correlation_id)
 
 
-async def load(deps: Deps, principal: Principal, resume_id: UUID) -> tuple[Resume, AggregateHistory]:
+async def load(
+    deps: Deps, principal: Principal, resume_id: UUID
+) -> tuple[Resume, AggregateHistory]:
     history = await deps.events.load("resume", resume_id)
     resume = Resume.fold(resume_id, history.events)
     resume.ensure_owned_by(principal.user_id)
     return resume, history
-

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jobtrail.events import RecordedEvent
 from jobtrail.events.canonical import canonical_json
+from jobtrail.gateway.readmodels.rows import event_columns
 from jobtrail.gateway.readmodels.tables import audit_log
 
 NAME = "audit"
@@ -41,19 +42,7 @@ class AuditTrail:
             event = envelope.model_dump(mode="json")
             digest = chain_hash(prev_hash, event)
             rows.append(
-                {
-                    "seq": recorded.seq,
-                    "event_id": envelope.event_id,
-                    "type": envelope.type,
-                    "aggregate_type": envelope.aggregate_type,
-                    "aggregate_id": envelope.aggregate_id,
-                    "owner_id": envelope.owner_id,
-                    "actor": envelope.actor,
-                    "occurred_at": envelope.occurred_at,
-                    "event": event,
-                    "prev_hash": prev_hash,
-                    "hash": digest,
-                }
+                {**event_columns(recorded), "event": event, "prev_hash": prev_hash, "hash": digest}
             )
             prev_hash = digest
         await connection.execute(audit_log.insert(), rows)

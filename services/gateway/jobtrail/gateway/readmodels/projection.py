@@ -16,7 +16,7 @@ from jobtrail.events.resumes import (
     ResumeVersionCreated,
 )
 from jobtrail.events.users import ProfileUpdated, UserRegistered, UserUpdated
-from jobtrail.gateway.readmodels.rows import BatchRows
+from jobtrail.gateway.readmodels.rows import BatchRows, event_columns
 from jobtrail.gateway.readmodels.tables import events, profiles, resume_versions, resumes, users
 
 NAME = "read-models"
@@ -50,15 +50,8 @@ class ReadModels:
 def _event_row(recorded: RecordedEvent) -> dict[str, Any]:
     envelope = recorded.envelope
     return {
-        "seq": recorded.seq,
-        "event_id": envelope.event_id,
-        "type": envelope.type,
-        "aggregate_type": envelope.aggregate_type,
-        "aggregate_id": envelope.aggregate_id,
-        "owner_id": envelope.owner_id,
-        "actor": envelope.actor,
+        **event_columns(recorded),
         "correlation_id": envelope.correlation_id,
-        "occurred_at": envelope.occurred_at,
         "envelope": envelope.model_dump(mode="json"),
     }
 

@@ -86,7 +86,9 @@ class Projector:
         # Only our own publishers write to the stream, so this is a bug or an intruder:
         # say so loudly, but one bad message must not stop every read model behind it.
         SKIPPED.labels(self.projection.name).inc()
-        log.error("projector.undecodable", projection=self.projection.name, seq=seq, error=str(error))
+        log.error(
+            "projector.undecodable", projection=self.projection.name, seq=seq, error=str(error)
+        )
 
     async def _apply(self, batch: list[RecordedEvent], through: int) -> int:
         """Apply the events after the checkpoint and move it to `through`, in one transaction."""

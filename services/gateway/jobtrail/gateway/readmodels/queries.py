@@ -22,14 +22,18 @@ async def _all(engine: AsyncEngine, query: sa.Select[Any]) -> list[Row]:
 async def resume(engine: AsyncEngine, owner_id: UUID, resume_id: UUID) -> Row:
     rows = await _all(
         engine,
-        sa.select(resumes).where((resumes.c.resume_id == resume_id) & (resumes.c.user_id == owner_id)),
+        sa.select(resumes).where(
+            (resumes.c.resume_id == resume_id) & (resumes.c.user_id == owner_id)
+        ),
     )
     if not rows:
         raise NotFound(f"no resume {resume_id}")
     return rows[0]
 
 
-async def resumes_of(engine: AsyncEngine, owner_id: UUID, limit: int, before: UUID | None) -> list[Row]:
+async def resumes_of(
+    engine: AsyncEngine, owner_id: UUID, limit: int, before: UUID | None
+) -> list[Row]:
     """Newest first; resume ids are UUIDv7, so they sort by upload time."""
     query = sa.select(resumes).where(resumes.c.user_id == owner_id)
     if before is not None:
@@ -58,7 +62,9 @@ async def version(engine: AsyncEngine, resume_id: UUID, number: int) -> Row:
     return rows[0]
 
 
-async def events_of(engine: AsyncEngine, owner_id: UUID | None, after: int, limit: int) -> list[Row]:
+async def events_of(
+    engine: AsyncEngine, owner_id: UUID | None, after: int, limit: int
+) -> list[Row]:
     """The caller's events in log order; `owner_id=None` (an admin) sees everyone's."""
     query = sa.select(events.c.seq, events.c.envelope).where(events.c.seq > after)
     if owner_id is not None:

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from jobtrail.events import RecordedEvent
+
 Row = dict[str, Any]
 Key = tuple[Any, ...]
 
@@ -82,3 +84,18 @@ class BatchRows:
 def _chunks(items: list[Key], size: int) -> Iterable[list[Key]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def event_columns(recorded: RecordedEvent) -> Row:
+    """The columns every table that lists events shares (the event list, the audit log)."""
+    envelope = recorded.envelope
+    return {
+        "seq": recorded.seq,
+        "event_id": envelope.event_id,
+        "type": envelope.type,
+        "aggregate_type": envelope.aggregate_type,
+        "aggregate_id": envelope.aggregate_id,
+        "owner_id": envelope.owner_id,
+        "actor": envelope.actor,
+        "occurred_at": envelope.occurred_at,
+    }
