@@ -11,9 +11,8 @@ import sqlalchemy as sa
 
 from jobtrail.gateway.readmodels import projection
 from jobtrail.gateway.readmodels.audit import verify_chain
-from jobtrail.gateway.readmodels.projection import ReadModels
+from jobtrail.gateway.readmodels.projection import READ_MODELS, ReadModels
 from jobtrail.gateway.readmodels.projector import Projector, reset
-from jobtrail.gateway.readmodels.tables import READ_MODELS
 from tests.support.documents import resume_docx, resume_pdf
 from tests.support.system import System
 

@@ -5,19 +5,26 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 from uuid import uuid4
 
 import httpx
 
+from jobtrail.ai_worker.bootstrap import setup as ai_worker_setup
+from jobtrail.ai_worker.settings import AIWorkerSettings
+from jobtrail.exporter.bootstrap import setup as exporter_setup
+from jobtrail.exporter.settings import ExporterSettings
 from jobtrail.gateway.api.app import create_app
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.settings import GatewaySettings
+from jobtrail.jobs.bootstrap import setup as jobs_setup
+from jobtrail.jobs.settings import JobsSettings
 from jobtrail.resume.bootstrap import setup as resume_setup
 from jobtrail.resume.settings import ResumeSettings
+from jobtrail.runtime import ServiceParts, ServiceSettings
 from jobtrail.stack import StackEndpoints
 
 PASSWORD = "correct-horse-battery-staple"
@@ -95,17 +102,32 @@ class Caller:
             await asyncio.sleep(0.05)
 
 
+# Every service but the gateway, as (settings class, setup): each runs its real bootstrap.
+WORKERS: tuple[
+    tuple[type[ServiceSettings], Callable[[Any], AbstractAsyncContextManager[ServiceParts]]], ...
+] = (
+    (ResumeSettings, resume_setup),
+    (JobsSettings, jobs_setup),
+    (AIWorkerSettings, ai_worker_setup),
+    (ExporterSettings, exporter_setup),
+)
+
+
 @asynccontextmanager
-async def running_system(stack: StackEndpoints) -> AsyncIterator[System]:
-    """Start the gateway (with its projectors) and the resume service; stop them after."""
+async def running_system(stack: StackEndpoints, **gateway: Any) -> AsyncIterator[System]:
+    """Start the gateway (with its projectors) and every other service; stop them after."""
     common = connection_settings(stack)
     settings = GatewaySettings(
-        **common, max_upload_bytes=2 * 1024 * 1024, admin_emails=(ADMIN_EMAIL,)
+        **{"max_upload_bytes": 2 * 1024 * 1024, "admin_emails": (ADMIN_EMAIL,), **common, **gateway}
     )
     app = create_app(settings)
     stop = asyncio.Event()
-    async with app.router.lifespan_context(app), resume_setup(ResumeSettings(**common)) as parts:
-        tasks = [asyncio.create_task(task(stop)) for task in parts.tasks]
+    async with AsyncExitStack() as running:
+        await running.enter_async_context(app.router.lifespan_context(app))
+        tasks = []
+        for settings_class, setup in WORKERS:
+            parts = await running.enter_async_context(setup(settings_class(**common)))
+            tasks += [asyncio.create_task(task(stop)) for task in parts.tasks]
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as api:
             try:

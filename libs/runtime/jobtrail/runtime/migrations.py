@@ -28,7 +28,8 @@ def upgrade_to_head(database_url: str, script_location: Path, schema: str) -> No
             )
             connection.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            # Features add migrations on their own branches off 0001; "heads" applies them all.
+            command.upgrade(config, "heads")
     finally:
         engine.dispose()
 

@@ -26,9 +26,8 @@ from jobtrail.events.subjects import (
 )
 from jobtrail.gateway.readmodels import projection
 from jobtrail.gateway.readmodels.audit import ChainReport, verify_chain
-from jobtrail.gateway.readmodels.projection import ReadModels
+from jobtrail.gateway.readmodels.projection import READ_MODELS, ReadModels
 from jobtrail.gateway.readmodels.projector import Projector, reset
-from jobtrail.gateway.readmodels.tables import READ_MODELS
 
 console = Console(stderr=True)
 

@@ -105,7 +105,3 @@ audit_log = sa.Table(
     sa.Column("prev_hash", sa.Text, nullable=False),
     sa.Column("hash", sa.Text, nullable=False),
 )
-
-# What `jobtrail replay gateway` drops and rebuilds. The audit log is not among them:
-# it is append-only and the database refuses to empty it.
-READ_MODELS = (users, profiles, resumes, resume_versions, events)

@@ -1,0 +1,36 @@
+"""Read models of accounts: users and their profiles."""
+
+from __future__ import annotations
+
+from jobtrail.events import Event, RecordedEvent
+from jobtrail.events.users import ProfileUpdated, UserRegistered, UserUpdated
+from jobtrail.gateway.readmodels.rows import BatchRows
+from jobtrail.gateway.readmodels.tables import profiles, users
+
+
+class Accounts:
+    tables = (users, profiles)
+
+    def want(self, rows: BatchRows, event: Event) -> None:
+        match event:
+            case UserRegistered() | UserUpdated():
+                rows.want(users, event.user_id)
+            case ProfileUpdated():
+                rows.want(profiles, event.user_id)
+
+    def apply(self, rows: BatchRows, event: Event, recorded: RecordedEvent) -> None:
+        at = recorded.envelope.occurred_at
+        match event:
+            case UserRegistered():
+                rows.insert(users, {
+                    "user_id": event.user_id, "email": event.email,
+                    "display_name": event.display_name, "role": event.role,
+                    "created_at": at, "updated_at": at,
+                })  # fmt: skip
+            case UserUpdated():
+                rows.update(users, (event.user_id,), display_name=event.display_name, updated_at=at)
+            case ProfileUpdated():
+                profile = event.profile.model_dump(mode="json")
+                rows.upsert(
+                    profiles, {"user_id": event.user_id, "profile": profile, "updated_at": at}
+                )
