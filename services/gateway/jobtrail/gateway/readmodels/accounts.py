@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from jobtrail.events import Event, RecordedEvent
 from jobtrail.events.users import ProfileUpdated, UserRegistered, UserUpdated
 from jobtrail.gateway.readmodels.rows import BatchRows
@@ -9,7 +11,7 @@ from jobtrail.gateway.readmodels.tables import profiles, users
 
 
 class Accounts:
-    tables = (users, profiles)
+    tables: tuple[sa.Table, ...] = (users, profiles)
 
     def want(self, rows: BatchRows, event: Event) -> None:
         match event:

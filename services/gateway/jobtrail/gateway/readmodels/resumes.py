@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from jobtrail.events import Event, RecordedEvent
 from jobtrail.events.resumes import (
     ResumeParsed,
@@ -15,7 +17,7 @@ from jobtrail.gateway.readmodels.tables import resume_versions, resumes
 
 
 class Resumes:
-    tables = (resumes, resume_versions)
+    tables: tuple[sa.Table, ...] = (resumes, resume_versions)
 
     def want(self, rows: BatchRows, event: Event) -> None:
         match event:
