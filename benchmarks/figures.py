@@ -74,12 +74,12 @@ LATER = (
         "top-20 matches among 100k postings (vs exact search)",
         "p95 < 30 ms, recall@20 ≥ 0.95",
         "issue 3",
-    ),  # fmt: skip
+    ),
     Later("cached AI result", "< 100 ms", "issue 4"),
     Later("PDF export", "p50 < 300 ms", "issue 5"),
     Later(
         "`make run`, installed, cold start to healthy",
         "< 20 s",
         "measured by tools/cli/tests/test_dev.py (10.8 s with a new data dir)",
-    ),  # fmt: skip
+    ),
 )
