@@ -156,30 +156,37 @@ class EventStore:
         """Like `read`, but the raw messages (headers carry `Nats-Sequence`)."""
         inbox = self._nc.new_inbox()
         sub = await self._nc.subscribe(inbox)
+        messages = sub.messages
+        loop = asyncio.get_running_loop()
         try:
-            seq = start_seq
-            while True:
-                request = {"seq": seq, "next_by_subj": subject, "batch": batch}
-                await self._nc.publish(
-                    f"$JS.API.DIRECT.GET.{self._stream}", json.dumps(request).encode(), inbox
-                )
-                pending = 0
+            # One deadline, armed only while waiting for the server (not while the caller
+            # works on what was yielded): no task or wait_for per message.
+            async with asyncio.timeout(None) as deadline:
+                seq = start_seq
                 while True:
-                    msg = await sub.next_msg(timeout=self._timeout)
-                    headers = msg.headers or {}
-                    status = headers.get("Status")
-                    if status is None:
-                        seq = int(headers["Nats-Sequence"]) + 1
-                        yield msg
-                        continue
-                    if status == "404":
+                    request = {"seq": seq, "next_by_subj": subject, "batch": batch}
+                    await self._nc.publish(
+                        f"$JS.API.DIRECT.GET.{self._stream}", json.dumps(request).encode(), inbox
+                    )
+                    pending = 0
+                    while True:
+                        deadline.reschedule(loop.time() + self._timeout)
+                        msg = await anext(messages)
+                        deadline.reschedule(None)
+                        headers = msg.headers or {}
+                        status = headers.get("Status")
+                        if status is None:
+                            seq = int(headers["Nats-Sequence"]) + 1
+                            yield msg
+                            continue
+                        if status == "404":
+                            return
+                        if status != "204":
+                            raise EventLogError(f"reading {self._stream} failed: {headers}")
+                        pending = int(headers.get("Nats-Num-Pending", "0"))
+                        break
+                    if pending == 0:
                         return
-                    if status != "204":
-                        raise EventLogError(f"reading {self._stream} failed: {headers}")
-                    pending = int(headers.get("Nats-Num-Pending", "0"))
-                    break
-                if pending == 0:
-                    return
         finally:
             await sub.unsubscribe()
 
