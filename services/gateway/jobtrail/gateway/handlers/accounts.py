@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from uuid import UUID
 
 from jobtrail.events import AggregateHistory, ConcurrencyConflict, EventContext
@@ -36,7 +37,10 @@ async def register(
 async def login(deps: Deps, email: str, password: str) -> TokenPair:
     # Read from the log, not the read model: a user can log in the moment they registered.
     user, _ = await load_user(deps, user_id_for(email))
-    if not user.registered or not verify_password(user.password_hash, password):
+    # An unknown email costs the same argon2 work as a wrong password: the answer's timing
+    # must not tell which emails have accounts.
+    stored = user.password_hash if user.registered else _decoy_hash()
+    if not verify_password(stored, password) or not user.registered:
         raise Unauthorized("wrong email or password")
     return deps.tokens.issue(user.user_id, user.role)
 
@@ -68,6 +72,11 @@ async def update_profile(
 def _ensure_exists(user: User) -> None:
     if not user.registered:
         raise NotFound("this account does not exist")
+
+
+@cache
+def _decoy_hash() -> str:
+    return hash_password("a password no account has")
 
 
 def _admins(deps: Deps) -> set[str]:
