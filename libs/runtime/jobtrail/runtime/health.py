@@ -33,9 +33,17 @@ async def run_checks(
     return all(r == "ok" for r in results), detail
 
 
-async def readiness_response(checks: Mapping[str, Check]) -> JSONResponse:
-    ready, detail = await run_checks(checks)
-    body = {"status": "ready" if ready else "not ready", "checks": detail}
+async def readiness_response(
+    checks: Mapping[str, Check], advisories: Mapping[str, Check] | None = None
+) -> JSONResponse:
+    """503 when a dependency the service cannot work without fails. Advisories (an
+    external job feed, say) are reported but never take a healthy copy out of service."""
+    (ready, detail), (_, advice) = await asyncio.gather(
+        run_checks(checks), run_checks(advisories or {})
+    )
+    body: dict[str, object] = {"status": "ready" if ready else "not ready", "checks": detail}
+    if advice:
+        body["advisories"] = advice
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
@@ -43,14 +51,16 @@ def metrics_response() -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
-def ops_app(service: str, checks: Mapping[str, Check]) -> Starlette:
+def ops_app(
+    service: str, checks: Mapping[str, Check], advisories: Mapping[str, Check] | None = None
+) -> Starlette:
     """/healthz (the process answers), /readyz (its dependencies answer), /metrics."""
 
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "service": service})
 
     async def readyz(_: Request) -> JSONResponse:
-        return await readiness_response(checks)
+        return await readiness_response(checks, advisories)
 
     async def metrics(_: Request) -> Response:
         return metrics_response()

@@ -30,6 +30,7 @@ class ServiceParts:
     checks: Mapping[str, Check]
     tasks: list[Task] = field(default_factory=list)
     app: ASGIApp | None = None  # the service's own HTTP app; ops routes are served otherwise
+    advisories: Mapping[str, Check] = field(default_factory=dict)  # reported, never fatal
 
 
 class _QuietServer(uvicorn.Server):
@@ -61,7 +62,7 @@ async def _serve(
         loop.add_signal_handler(sig, stop.set)
     failed: list[str] = []
     async with setup() as parts:
-        app = parts.app or ops_app(name, parts.checks)
+        app = parts.app or ops_app(name, parts.checks, parts.advisories)
         config = uvicorn.Config(
             app, host=settings.http_host, port=settings.http_port, log_config=None,
             access_log=False, lifespan="off",

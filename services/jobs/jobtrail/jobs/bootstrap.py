@@ -2,20 +2,156 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 
-from jobtrail.events.connection import jetstream
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from jobtrail.docstore import open_document_store
+from jobtrail.events import EventConsumer, EventContext, EventStore, RecordedEvent
+from jobtrail.events.connection import JetStreamLink, jetstream
+from jobtrail.events.jobs import IngestionRequested
+from jobtrail.jobs.adapters.feeds import (
+    AdzunaSource,
+    FileSource,
+    GreenhouseSource,
+    LeverSource,
+    PoliteClient,
+)
+from jobtrail.jobs.embedding import Embedder
+from jobtrail.jobs.handlers import (
+    JobsDeps,
+    on_posting,
+    on_profile,
+    on_resume_version,
+    reembed_stale,
+)
+from jobtrail.jobs.ingestion import Ingestion
 from jobtrail.jobs.settings import JobsSettings
+from jobtrail.jobs.sources import JobSource
+from jobtrail.jobs.tables import SCHEMA
 from jobtrail.runtime import ServiceParts
+from jobtrail.runtime.migrations import upgrade_to_head
+from jobtrail.runtime.service import Task
 
-# Its features come in their own issue; until then it owns its durable consumers and
-# reports them in /readyz, but fetches nothing, so no event is consumed unhandled.
-CONSUMERS = ["jobs-postings", "jobs-match"]
+CONSUMERS = ["jobs-postings", "jobs-match", "jobs-profiles", "jobs-ingest"]
+MIGRATIONS = Path(__file__).parent / "migrations"
+ACTOR = "service:jobs"
+
+
+def make_embedder(settings: JobsSettings) -> Embedder:
+    if settings.embedder == "openai":
+        from jobtrail.jobs.adapters.openai import OpenAIEmbedder
+
+        return OpenAIEmbedder(
+            settings.openai_api_key.get_secret_value(),
+            model=settings.openai_model,
+            base_url=settings.openai_base_url,
+        )
+    from jobtrail.jobs.adapters.minilm import MiniLMEmbedder
+
+    return MiniLMEmbedder()
+
+
+def make_sources(settings: JobsSettings) -> dict[str, list[JobSource]]:
+    """Every configured feed, by the name `POST /ingestions` and `jobtrail ingest` use."""
+
+    def client(name: str, base_url: str) -> PoliteClient:
+        return PoliteClient(name, base_url, min_interval=settings.feed_min_interval_seconds,
+                            attempts=settings.feed_attempts,
+                            backoff=settings.feed_backoff_seconds)  # fmt: skip
+
+    sources: dict[str, list[JobSource]] = {}
+    if settings.adzuna_app_id:
+        sources["adzuna"] = [AdzunaSource(
+            settings.adzuna_app_id, settings.adzuna_app_key.get_secret_value(),
+            settings.adzuna_country, settings.adzuna_what, settings.adzuna_pages,
+            client("adzuna", settings.adzuna_base_url),
+        )]  # fmt: skip
+    if settings.greenhouse_boards:
+        greenhouse = client("greenhouse", settings.greenhouse_base_url)
+        sources["greenhouse"] = [
+            GreenhouseSource(b, greenhouse) for b in settings.greenhouse_boards
+        ]
+    if settings.lever_companies:
+        lever = client("lever", settings.lever_base_url)
+        sources["lever"] = [LeverSource(c, lever) for c in settings.lever_companies]
+    if settings.import_files:
+        sources["file"] = [FileSource(p) for p in settings.import_files]
+    return sources
+
+
+async def on_ingestion_requested(
+    recorded: RecordedEvent, deps: JobsDeps, ingestion: Ingestion
+) -> None:
+    """On IngestionRequested: run the feed now (once: a completed run is not repeated)."""
+    event = recorded.event
+    if not isinstance(event, IngestionRequested):
+        return
+    history = await deps.events.load("ingestion", event.ingestion_id)
+    if any(e.envelope.type == "IngestionCompleted" for e in history.events):
+        return
+    context = EventContext.caused_by(recorded.envelope, ACTOR)
+    await ingestion.run(event.source, ingestion_id=event.ingestion_id, context=context)
+
+
+@dataclass
+class Connected:
+    link: JetStreamLink
+    deps: JobsDeps
+    ingestion: Ingestion
+
+
+@asynccontextmanager
+async def connected(settings: JobsSettings) -> AsyncIterator[Connected]:
+    """Migrated schema, NATS, PostgreSQL, the documents and the embedder (the service, the
+    CLI's `jobtrail ingest` and the benchmarks share this)."""
+    async with jetstream(settings.nats_url, "jobs", CONSUMERS) as link:
+        await asyncio.to_thread(upgrade_to_head, settings.database_url, MIGRATIONS, SCHEMA)
+        engine = create_async_engine(settings.database_url, pool_size=5, max_overflow=5)
+        documents = await open_document_store(settings.effective_docstore_url)
+        try:
+            embedder = await asyncio.to_thread(make_embedder, settings)
+            deps = JobsDeps(engine, EventStore(link.nc), documents, embedder)
+            ingestion = Ingestion(deps, make_sources(settings), settings.duplicate_similarity)
+            yield Connected(link, deps, ingestion)
+        finally:
+            await documents.close()
+            await engine.dispose()
 
 
 @asynccontextmanager
 async def setup(settings: JobsSettings) -> AsyncIterator[ServiceParts]:
-    """Connect to NATS and make sure the service's stream and consumers exist."""
-    async with jetstream(settings.nats_url, "jobs", CONSUMERS) as link:
-        yield ServiceParts(checks=link.checks)
+    """Migrate the `jobs` schema, load the embedder, run the consumers and feed schedules."""
+    async with connected(settings) as parts:
+        link, deps, ingestion = parts.link, parts.deps, parts.ingestion
+        consumers = [
+            EventConsumer(link.nc, "jobs-postings", partial(on_posting, deps=deps),
+                          topology=link.topology),
+            EventConsumer(link.nc, "jobs-match", partial(on_resume_version, deps=deps),
+                          topology=link.topology),
+            EventConsumer(link.nc, "jobs-profiles", partial(on_profile, deps=deps),
+                          topology=link.topology),
+            EventConsumer(link.nc, "jobs-ingest",
+                          partial(on_ingestion_requested, deps=deps, ingestion=ingestion),
+                          topology=link.topology),
+        ]  # fmt: skip
+        tasks: list[Task] = [c.run for c in consumers]
+        tasks.append(partial(reembed_stale, deps))
+        if settings.ingest_every_minutes > 0:
+            for name in ingestion.sources:
+                tasks.append(partial(ingestion.schedule, name, settings.ingest_every_minutes))
+
+        async def database() -> None:
+            async with deps.engine.connect() as connection:
+                await connection.execute(sa.text("SELECT 1"))
+
+        checks = {**link.checks, "database": database, "documents": deps.documents.ping}
+        # A job board being down is worth seeing, not a reason to take this copy out of service.
+        feeds = {f"feed:{n}": ingestion.check(n) for n in ingestion.sources}
+        yield ServiceParts(checks=checks, tasks=tasks, advisories=feeds)

@@ -1,0 +1,200 @@
+"""Job postings: add them by hand, list and filter them, save, dismiss and annotate."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Query, status
+from pydantic import BaseModel, Field
+
+from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep
+from jobtrail.gateway.deps import Deps
+from jobtrail.gateway.errors import InvalidInput
+from jobtrail.gateway.handlers import jobs as handle
+from jobtrail.gateway.readmodels import jobs as read
+from jobtrail.gateway.readmodels import queries
+from jobtrail.gateway.security import Principal
+
+router = APIRouter(prefix="/jobs", tags=["jobs"])
+
+
+class JobIn(BaseModel):
+    """A posting in Jobtrail's fields (a JSON Resume job document is accepted as is)."""
+
+    title: str = Field(min_length=1, max_length=500)
+    company: str | None = None
+    description: str | None = Field(default=None, max_length=200_000)
+    url: str | None = None
+    location: str | None = None
+    remote: bool | None = None
+    salary_min: int | None = Field(default=None, ge=0)
+    salary_max: int | None = Field(default=None, ge=0)
+    currency: str | None = None
+    employment_type: str | None = None
+    skills: list[str] = []
+    posted_on: date | None = None
+
+
+class JobPatch(BaseModel):
+    saved: bool | None = None
+    dismissed: bool | None = None
+    notes: str | None = Field(default=None, max_length=10_000)
+
+
+class Match(BaseModel):
+    score: int = Field(ge=0, le=100)
+    model: str
+    explanation: dict[str, Any] = Field(
+        description="semantic and coverage parts, matched and missing skills, and which "
+        "resume bullets support which requirement"
+    )
+
+
+class JobOut(BaseModel):
+    job_id: UUID
+    source: str
+    source_id: str | None
+    shared: bool = Field(description="ingested from a feed: visible to every user")
+    title: str
+    company: str | None
+    location: str | None
+    remote: bool | None
+    salary_min: int | None
+    salary_max: int | None
+    currency: str | None
+    employment_type: str | None
+    skills: list[str]
+    posted_on: date | None
+    url: str | None
+    document_version: int
+    saved: bool
+    dismissed: bool
+    notes: str | None
+    created_at: datetime
+    updated_at: datetime
+    match: Match | None = None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> JobOut:
+        match = None
+        if row.get("score") is not None:
+            match = Match(score=row["score"], model=row["model"], explanation=row["explanation"])
+        return cls(**{k: v for k, v in row.items() if k != "match"},
+                   shared=row["owner_id"] is None, match=match)  # fmt: skip
+
+
+class JobDetail(JobOut):
+    description: str
+    posting: dict[str, Any] = Field(description="the posting's raw JSON as it was received")
+
+
+class JobPage(BaseModel):
+    items: list[JobOut]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page")
+
+
+class Filters(BaseModel):
+    q: str | None = None
+    location: str | None = None
+    remote: bool | None = None
+    salary_min: int | None = Field(default=None, ge=0)
+    salary_max: int | None = Field(default=None, ge=0)
+    posted_since: date | None = None
+    skills: list[str] = []
+    saved: bool | None = None
+    dismissed: bool | None = Field(
+        default=False,
+        description="dismissed postings are hidden "
+        "unless asked for (true), or shown with the rest (null)",
+    )
+
+    def to_query(self) -> read.JobFilters:
+        return read.JobFilters(**{**self.model_dump(), "skills": tuple(self.skills)})
+
+
+FiltersDep = Annotated[Filters, Query()]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def add_job(
+    me: CurrentUser,
+    deps: DepsDep,
+    correlation_id: CorrelationId,
+    posting: Annotated[
+        dict[str, Any],
+        Body(description="JobIn's fields, or a posting in the JSON Resume job schema",
+             openapi_examples={"jobtrail": {"value": {"title": "Backend engineer",
+                                                      "skills": ["Python"]}}}),
+    ],
+) -> JobDetail:  # fmt: skip
+    """Add a posting by hand; it is yours alone, and is embedded and scored in the
+    background."""
+    job_id = await handle.add(deps, me, posting, correlation_id)
+    return await get_job(job_id, me, deps)
+
+
+@router.get("")
+async def list_jobs(
+    me: CurrentUser,
+    deps: DepsDep,
+    filters: FiltersDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: str | None = None,
+    match_for: Annotated[
+        UUID | None, Query(description="a resume id: order by its current version's score")
+    ] = None,
+) -> JobPage:
+    """Your postings and the shared ones, newest first; filters combine with AND."""
+    if match_for is not None:
+        return await matched_page(me, deps, filters, match_for, None, limit, cursor)
+    before = _cursor(cursor)
+    rows = await read.job_list(deps.engine, me.user_id, filters.to_query(), limit, before)
+    items = [JobOut.of(r) for r in rows]
+    last = str(rows[-1]["seq"]) if len(rows) == limit else None
+    return JobPage(items=items, next_cursor=last)
+
+
+@router.get("/{job_id}")
+async def get_job(job_id: UUID, me: CurrentUser, deps: DepsDep) -> JobDetail:
+    """One posting, with its description and the raw JSON it came in."""
+    row = await read.job(deps.engine, me.user_id, job_id)
+    document = await deps.documents.get(job_id, row["document_version"])
+    content = document.content
+    return JobDetail(**JobOut.of(row).model_dump(),
+                     description=content.get("posting", {}).get("description", ""),
+                     posting=content.get("raw", {}))  # fmt: skip
+
+
+@router.patch("/{job_id}")
+async def patch_job(
+    job_id: UUID, body: JobPatch, me: CurrentUser, deps: DepsDep, correlation_id: CorrelationId
+) -> JobDetail:
+    """Save, dismiss (or bring back) a posting, or replace your notes on it."""
+    await handle.mark(deps, me, job_id, body.model_dump(exclude_unset=True), correlation_id)
+    return await get_job(job_id, me, deps)
+
+
+async def matched_page(
+    me: Principal, deps: Deps, filters: Filters, resume_id: UUID, version: int | None,
+    limit: int, cursor: str | None,
+) -> JobPage:  # fmt: skip
+    """One resume version's scored postings, best first (`cursor` is an offset here)."""
+    resume = await queries.resume(deps.engine, me.user_id, resume_id)
+    number = version or resume["current_version"] or resume["latest_version"]
+    if number is None:
+        return JobPage(items=[], next_cursor=None)
+    offset = _cursor(cursor) or 0
+    rows = await read.matched_jobs(deps.engine, me.user_id, resume_id, number,
+                                   filters.to_query(), limit, offset)  # fmt: skip
+    items = [JobOut.of(r) for r in rows]
+    return JobPage(items=items, next_cursor=str(offset + limit) if len(rows) == limit else None)
+
+
+def _cursor(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    if not cursor.isdigit():
+        raise InvalidInput("cursor is not one this API gave: pass `next_cursor` as it came")
+    return int(cursor)

@@ -1,0 +1,28 @@
+"""Which postings fit a resume version, and why."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+
+from jobtrail.gateway.api.dependencies import CurrentUser, DepsDep
+from jobtrail.gateway.api.jobs import FiltersDep, JobPage, matched_page
+
+router = APIRouter(prefix="/resumes", tags=["resumes", "jobs"])
+
+
+@router.get("/{resume_id}/matches")
+async def resume_matches(
+    resume_id: UUID,
+    me: CurrentUser,
+    deps: DepsDep,
+    filters: FiltersDep,
+    version: Annotated[int | None, Query(ge=1, description="default: the current one")] = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="top K")] = 20,
+    cursor: str | None = None,
+) -> JobPage:
+    """The best-scoring postings for a resume version, each with its explanation (scores
+    appear a moment after a posting or a version is added)."""
+    return await matched_page(me, deps, filters, resume_id, version, limit, cursor)

@@ -1,0 +1,1 @@
+"""Adapters of the jobs service's ports: embedders, feeds, PostgreSQL."""
