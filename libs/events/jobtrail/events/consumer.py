@@ -60,6 +60,7 @@ class EventConsumer:
         on_dead_letter: DeadLetterHook | None = None,
         batch: int = 16,
         fetch_wait: float = 1.0,
+        heartbeat: float | None = None,
     ) -> None:
         self._nc = nc
         self._js = nc.jetstream()
@@ -72,6 +73,9 @@ class EventConsumer:
         self._on_dead_letter = on_dead_letter
         self._batch = batch
         self._fetch_wait = fetch_wait
+        # Long handlers tell the server they are alive (`+WPI`), so ack_wait bounds how long a
+        # dead worker holds a message, not how long a live one may work.
+        self._heartbeat = heartbeat
 
     async def run(self, stop: asyncio.Event) -> None:
         """Fetch and handle until `stop` is set: the consumer, and its retries if defined."""
@@ -115,6 +119,7 @@ class EventConsumer:
             event_type=envelope.type,
         ):
             started = time.perf_counter()
+            beating = asyncio.create_task(self._beat(msg)) if self._heartbeat else None
             try:
                 await self._handler(recorded)
             except (PermanentFailure, UnknownEventType) as error:
@@ -124,11 +129,22 @@ class EventConsumer:
                 await self._retry_or_give_up(msg, recorded, error)
                 return
             finally:
+                if beating is not None:
+                    beating.cancel()
                 HANDLE_SECONDS.labels(self.durable, envelope.type).observe(
                     time.perf_counter() - started
                 )
             await msg.ack()
             HANDLED.labels(self.durable, envelope.type, "ok").inc()
+
+    async def _beat(self, msg: Msg) -> None:
+        assert self._heartbeat is not None
+        while True:
+            await asyncio.sleep(self._heartbeat)
+            try:
+                await msg.in_progress()
+            except Exception:  # a lost heartbeat only risks a redelivery, which is idempotent
+                log.warning("consumer.heartbeat_failed", consumer=self.durable, exc_info=True)
 
     async def _retry_or_give_up(self, msg: Msg, recorded: RecordedEvent, error: Exception) -> None:
         delivered = int(msg.metadata.num_delivered)

@@ -2,20 +2,77 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
+from functools import partial
 
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from jobtrail.ai_worker.cache import MIGRATIONS, SCHEMA, ResultCache
+from jobtrail.ai_worker.handlers import AIDeps, Pricing, give_up, run_job
+from jobtrail.ai_worker.llm import LLM
+from jobtrail.ai_worker.offline import OfflineLLM
+from jobtrail.ai_worker.reliability import CircuitBreaker, RateLimiter, RetryPolicy
 from jobtrail.ai_worker.settings import AIWorkerSettings
+from jobtrail.docstore import open_document_store
+from jobtrail.events import EventConsumer, EventStore
 from jobtrail.events.connection import jetstream
 from jobtrail.runtime import ServiceParts
+from jobtrail.runtime.migrations import upgrade_to_head
 
-# Its features come in their own issue; until then it owns its durable consumers and
-# reports them in /readyz, but fetches nothing, so no event is consumed unhandled.
-CONSUMERS = ["ai-worker-run"]
+CONSUMER = "ai-worker-run"
+CONSUMERS = [CONSUMER]
 
 
 @asynccontextmanager
-async def setup(settings: AIWorkerSettings) -> AsyncIterator[ServiceParts]:
-    """Connect to NATS and make sure the service's stream and consumers exist."""
-    async with jetstream(settings.nats_url, "ai-worker", CONSUMERS) as link:
-        yield ServiceParts(checks=link.checks)
+async def setup(settings: AIWorkerSettings, llm: LLM | None = None) -> AsyncIterator[ServiceParts]:
+    """Connect NATS, PostgreSQL (schema `ai`: the cache) and the document store; run the
+    job consumer. `llm` overrides the provider the settings choose (tests, benchmarks)."""
+    await asyncio.to_thread(upgrade_to_head, settings.database_url, MIGRATIONS, SCHEMA)
+    async with AsyncExitStack() as stack:
+        link = await stack.enter_async_context(jetstream(settings.nats_url, "ai-worker", CONSUMERS))
+        engine = create_async_engine(settings.database_url, pool_size=5)
+        stack.push_async_callback(engine.dispose)
+        documents = await open_document_store(settings.effective_docstore_url)
+        stack.push_async_callback(documents.close)
+        deps = AIDeps(
+            events=EventStore(link.nc),
+            documents=documents,
+            cache=ResultCache(engine),
+            llm=llm or await _llm(settings, stack),
+            limiter=RateLimiter(settings.rate_per_second, settings.rate_per_user_per_second),
+            breaker=CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_seconds),
+            retry=RetryPolicy(
+                settings.llm_attempts,
+                settings.llm_backoff_base_seconds,
+                settings.llm_backoff_cap_seconds,
+            ),
+            pricing=_pricing(settings, llm),
+        )
+        consumer = EventConsumer(
+            link.nc, CONSUMER, partial(run_job, deps=deps), topology=link.topology,
+            on_dead_letter=lambda recorded, reason: give_up(recorded, deps, reason),
+            heartbeat=settings.heartbeat_seconds,
+        )  # fmt: skip
+        checks = {**link.checks, "documents": documents.ping, "cache": deps.cache.ping}
+        yield ServiceParts(checks=checks, tasks=[consumer.run])
+
+
+async def _llm(settings: AIWorkerSettings, stack: AsyncExitStack) -> LLM:
+    if settings.provider == "offline":
+        return OfflineLLM()
+    from jobtrail.ai_worker.adapters.openai import OpenAILLM
+
+    llm = OpenAILLM(
+        settings.openai_base_url, settings.openai_api_key.get_secret_value() or "none",
+        settings.openai_model, settings.openai_timeout_seconds,
+    )  # fmt: skip
+    stack.push_async_callback(llm.close)
+    return llm
+
+
+def _pricing(settings: AIWorkerSettings, llm: LLM | None) -> Pricing:
+    if llm is None and settings.provider == "offline":
+        return Pricing()  # it runs here: nothing to pay
+    return Pricing(settings.price_input_per_mtok, settings.price_output_per_mtok)

@@ -1,0 +1,124 @@
+"""Asking for AI work (an enqueue: no AI work in the request) and cancelling it."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from jobtrail.docstore import DocumentNotFound, NewDocumentVersion
+from jobtrail.events import AggregateHistory, EventContext, uuid7
+from jobtrail.events.ai import AIJobQueued
+from jobtrail.gateway.deps import Deps
+from jobtrail.gateway.domain.ai_jobs import AIJob, check_budget, check_inputs
+from jobtrail.gateway.domain.resumes import Resume
+from jobtrail.gateway.errors import ConcurrentChange, Conflict, NotFound
+from jobtrail.gateway.readmodels import ai_jobs as read
+from jobtrail.gateway.security import Principal
+
+CANCEL_ATTEMPTS = 5
+
+
+async def enqueue(
+    deps: Deps,
+    principal: Principal,
+    kind: str,
+    resume_id: UUID,
+    resume_version: int | None,
+    job_id: UUID | None,
+    job: dict[str, Any] | None,
+    options: dict[str, str | None],
+    correlation_id: str,
+) -> UUID:
+    """Check the inputs and the budgets, then record `AIJobQueued`; the worker does the rest."""
+    check_inputs(kind, job_id is not None or job is not None)
+    settings = deps.settings
+    mine, everyone = await read.spent_today(deps.engine, principal.user_id)
+    check_budget(
+        mine,
+        everyone,
+        (settings.ai_daily_tokens_per_user, settings.ai_daily_usd_per_user,
+         settings.ai_daily_tokens_global, settings.ai_daily_usd_global),
+    )  # fmt: skip
+    version = await _resume_version(deps, principal, resume_id, resume_version)
+    job_version = None
+    if job is not None:
+        job_id, job_version = await _store_inline_posting(deps, principal, job), 1
+    elif job_id is not None:
+        job_version = await _posting_version(deps, principal, job_id)
+    ai_job_id = uuid7()
+    queued = AIJobQueued(
+        ai_job_id=ai_job_id, user_id=principal.user_id, kind=kind,
+        resume_id=resume_id, resume_version=version, job_id=job_id, job_version=job_version,
+        tone=options.get("tone"), length=options.get("length"),
+    )  # fmt: skip
+    # No wait for the read model: this is an enqueue, and `job` answers from the log until
+    # the read model shows the job.
+    context = EventContext(
+        actor=principal.actor, correlation_id=correlation_id, owner_id=principal.user_id
+    )
+    await deps.events.append(AggregateHistory("ai_job", str(ai_job_id)), [queued], context)
+    return ai_job_id
+
+
+async def job(deps: Deps, principal: Principal, ai_job_id: UUID) -> dict[str, Any]:
+    """The job from the read model, or, if it was queued a moment ago, from the log."""
+    try:
+        return await read.ai_job(deps.engine, principal.user_id, ai_job_id)
+    except NotFound:
+        history = await deps.events.load("ai_job", ai_job_id)
+        for recorded in history.events[:1]:
+            queued = recorded.event
+            if isinstance(queued, AIJobQueued) and queued.user_id == principal.user_id:
+                return read.pending_row(queued, recorded.envelope.occurred_at)
+        raise
+
+
+async def cancel(deps: Deps, principal: Principal, ai_job_id: UUID, correlation_id: str) -> None:
+    """Cancel unless it ended; a worker appending meanwhile only makes us decide again."""
+    for attempt in range(1, CANCEL_ATTEMPTS + 1):
+        history = await deps.events.load("ai_job", ai_job_id)
+        job = AIJob.fold(ai_job_id, history.events)
+        job.ensure_owned_by(principal.user_id)
+        try:
+            await deps.record(history, job.cancel(), principal, correlation_id)
+            return
+        except ConcurrentChange:
+            if attempt == CANCEL_ATTEMPTS:
+                raise
+
+
+async def _resume_version(
+    deps: Deps, principal: Principal, resume_id: UUID, wanted: int | None
+) -> int:
+    history = await deps.events.load("resume", resume_id)
+    resume = Resume.fold(resume_id, history.events)
+    resume.ensure_owned_by(principal.user_id)
+    if wanted is None:
+        if resume.current_version is None:
+            raise Conflict(f"resume {resume_id} has no version yet; wait until it is parsed")
+        return resume.current_version
+    if wanted not in resume.versions:
+        raise NotFound(f"resume {resume_id} has no version {wanted}")
+    return wanted
+
+
+async def _posting_version(deps: Deps, principal: Principal, job_id: UUID) -> int:
+    try:
+        document = await deps.documents.get(job_id)
+    except DocumentNotFound:
+        raise NotFound(f"no job posting {job_id}") from None
+    if document.owner_id not in (None, principal.user_id):
+        raise NotFound(f"no job posting {job_id}")
+    return document.version
+
+
+async def _store_inline_posting(deps: Deps, principal: Principal, job: dict[str, Any]) -> UUID:
+    """An inline posting is stored first (claim check): events carry its id, never its text."""
+    doc_id = uuid7()
+    await deps.documents.put(
+        NewDocumentVersion(
+            doc_id=doc_id, version=1, kind="ai_input_posting", source="user",
+            owner_id=principal.user_id, content={"posting": job, "format": "inline"},
+        )
+    )  # fmt: skip
+    return doc_id
