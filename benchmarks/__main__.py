@@ -16,7 +16,17 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `tests.support` is imported from the checkout's root
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import appending, peer, projecting, publishing, replaying, uploading  # noqa: E402
+from benchmarks import (  # noqa: E402
+    ai,
+    appending,
+    exporting,
+    matching,
+    peer,
+    projecting,
+    publishing,
+    replaying,
+    uploading,
+)
 from benchmarks.context import Bench  # noqa: E402
 from benchmarks.figures import Figure  # noqa: E402
 from benchmarks.measurement import Plan  # noqa: E402
@@ -32,9 +42,19 @@ RUNNERS: dict[str, Runner] = {
     "replay": replaying.run,
     "project": projecting.run,
     "upload": uploading.run,
+    "export": exporting.run,
+    "ai": ai.run,
+    "match": matching.run,
 }
 # Runners that report several figures answer to each figure's name too.
-ALIASES = {"append-many": "append", "publish-batch": "publish", "publish-awaited": "publish"}
+ALIASES = {
+    **{f"export-{f}-{t}": "export" for f in ("pdf", "docx") for t in ("classic", "modern")},
+    "append-many": "append",
+    "publish-batch": "publish",
+    "publish-awaited": "publish",
+    **{n: "ai" for n in ("ai-enqueue", "ai-cached", "ai-dispatch", "ai-throughput")},
+    **{n: "match" for n in ("match-search", "match-ingest", "match-embed")},
+}
 RESULTS = ROOT / ".bench" / "results.json"
 
 

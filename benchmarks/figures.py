@@ -66,17 +66,7 @@ class Later:
 
 
 LATER = (
-    Later("AI job dispatch round trip, no-op job (vs Celery + Redis)", "≤ 1.5 ms p50", "issue 4"),
-    Later("no-op AI jobs per second, one worker (vs Celery + Redis)", "≥ 1,000/s", "issue 4"),
-    Later("POST /ai-jobs enqueue", "p95 < 30 ms", "issue 4"),
     Later("gateway reads at 200 requests/s", "p99 < 25 ms", "not assigned to an issue yet"),
-    Later(
-        "top-20 matches among 100k postings (vs exact search)",
-        "p95 < 30 ms, recall@20 ≥ 0.95",
-        "issue 3",
-    ),
-    Later("cached AI result", "< 100 ms", "issue 4"),
-    Later("PDF export", "p50 < 300 ms", "issue 5"),
     Later(
         "`make run`, installed, cold start to healthy",
         "< 20 s",

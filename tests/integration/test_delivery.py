@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import sqlalchemy as sa
+
 from jobtrail.cli import operations
 from jobtrail.cli.settings import CliSettings
 from jobtrail.events import AggregateHistory, EventContext, RecordedEvent, uuid7
 from jobtrail.events.resumes import ResumeUploaded
 from jobtrail.gateway.readmodels import projection
+from jobtrail.gateway.readmodels.audit import verify_chain
 from jobtrail.gateway.readmodels.projection import ReadModels
 from jobtrail.gateway.readmodels.projector import Projector, checkpoint
 from jobtrail.resume.handlers import ResumeDeps, parse_upload
@@ -158,3 +161,39 @@ async def test_a_message_that_is_not_an_event_does_not_stop_the_read_models(syst
     me = await ada.get("/users/me")
     assert me.status_code == 200
     assert await checkpoint(system.deps.engine, projection.NAME) > junk.seq
+
+
+async def test_an_envelope_appended_twice_is_audited_twice_and_the_chain_goes_on(
+    system: System,
+) -> None:
+    ada = await system.user()
+    [first] = (await system.deps.events.load("user", ada.user_id)).events
+    js = system.deps.events._js
+    # A new Msg-Id: as if the same envelope were appended again after the duplicate window.
+    repeat = await js.publish(first.envelope.subject, first.envelope.to_json(),
+                              headers={"Nats-Msg-Id": f"repeat-{uuid7()}"})  # fmt: skip
+    later = await system.user()  # appended after the repeat: audited only if the chain went on
+    audited = await _eventually(lambda: _audited(system, later.user_id))
+    assert audited
+    async with system.deps.engine.connect() as connection:
+        seqs = (
+            (
+                await connection.execute(
+                    sa.text("SELECT seq FROM gateway.audit_log WHERE event_id = :id ORDER BY seq"),
+                    {"id": first.envelope.event_id},
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert list(seqs) == [first.seq, repeat.seq]
+    assert (await verify_chain(system.deps.engine)).ok
+
+
+async def _audited(system: System, aggregate_id: str) -> bool:
+    async with system.deps.engine.connect() as connection:
+        found = await connection.scalar(
+            sa.text("SELECT count(*) FROM gateway.audit_log WHERE aggregate_id = :id"),
+            {"id": aggregate_id},
+        )
+    return bool(found)

@@ -434,8 +434,10 @@ async def test_readyz_checks_every_dependency(system: System) -> None:
     assert response.status_code == 200, response.text
     assert response.json() == {
         "status": "ready",
-        "checks": {"nats": "ok", "postgres": "ok", "s3": "ok", "documents": "ok"},
-    }
+        "checks": {
+            "nats": "ok", "consumers": "ok", "postgres": "ok", "s3": "ok", "documents": "ok",
+        },
+    }  # fmt: skip
 
 
 async def test_metrics_count_requests_by_route_template(system: System) -> None:

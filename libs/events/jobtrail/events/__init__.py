@@ -1,6 +1,9 @@
 """Jobtrail's domain events: the envelope, every event class, and the JetStream log."""
 
-from jobtrail.events import resumes, users
+from jobtrail.events import ai as ai  # registers the AI job events
+from jobtrail.events import applications, attachments, notifications, resumes, users  # noqa: F401
+from jobtrail.events import exports as exports  # registers the export events
+from jobtrail.events import jobs as jobs  # registers the job posting events
 from jobtrail.events.consumer import EventConsumer, PermanentFailure
 from jobtrail.events.envelope import Envelope, Event, EventContext, RecordedEvent, seal
 from jobtrail.events.errors import (
@@ -29,6 +32,7 @@ __all__ = [
     "Topology",
     "UnknownEventType",
     "apply_topology",
+    "jobs",
     "load_topology",
     "registry",
     "resumes",

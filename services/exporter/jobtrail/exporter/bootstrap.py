@@ -2,20 +2,53 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
-from jobtrail.events.connection import jetstream
+from jobtrail.blobs import BlobStore
+from jobtrail.docstore import DocumentStore, open_document_store
+from jobtrail.events import EventConsumer, EventStore
+from jobtrail.events.connection import JetStreamLink, jetstream
+from jobtrail.exporter.handlers import ExporterDeps, give_up, render_export
+from jobtrail.exporter.pdf import warm_up
 from jobtrail.exporter.settings import ExporterSettings
 from jobtrail.runtime import ServiceParts
 
-# Its features come in their own issue; until then it owns its durable consumers and
-# reports them in /readyz, but fetches nothing, so no event is consumed unhandled.
-CONSUMERS = ["exporter-render"]
+CONSUMER = "exporter-render"
+CONSUMERS = [CONSUMER]
 
 
 @asynccontextmanager
 async def setup(settings: ExporterSettings) -> AsyncIterator[ServiceParts]:
-    """Connect to NATS and make sure the service's stream and consumers exist."""
+    """Connect NATS, the document store and S3; run the render consumer."""
+    await asyncio.to_thread(warm_up)
     async with jetstream(settings.nats_url, "exporter", CONSUMERS) as link:
-        yield ServiceParts(checks=link.checks)
+        documents = await open_document_store(settings.effective_docstore_url)
+        try:
+            yield _parts(link, documents, await _files(settings))
+        finally:
+            await documents.close()
+
+
+async def _files(settings: ExporterSettings) -> BlobStore:
+    files = BlobStore.connect(
+        settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key.get_secret_value(),
+        settings.s3_bucket, secure=settings.s3_secure, region=settings.s3_region,
+    )  # fmt: skip
+    await files.ensure_bucket()
+    return files
+
+
+def _parts(link: JetStreamLink, documents: DocumentStore, files: BlobStore) -> ServiceParts:
+    deps = ExporterDeps(EventStore(link.nc), documents, files)
+    consumer = EventConsumer(
+        link.nc,
+        CONSUMER,
+        partial(render_export, deps=deps),
+        topology=link.topology,
+        on_dead_letter=lambda recorded, reason: give_up(recorded, deps, reason),
+    )
+    checks = {**link.checks, "s3": files.ping, "documents": documents.ping}
+    return ServiceParts(checks=checks, tasks=[consumer.run])

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
@@ -15,10 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from jobtrail.blobs import BlobStore
 from jobtrail.docstore import DocumentStore, open_document_store
-from jobtrail.events import EventStore
+from jobtrail.events import EventConsumer, EventStore
 from jobtrail.events.connection import JetStreamLink, jetstream
 from jobtrail.events.subjects import ALL_EVENTS
 from jobtrail.gateway.deps import Deps
+from jobtrail.gateway.handlers.applications import run_follow_ups
+from jobtrail.gateway.handlers.notifications import NOTIFIER, Notifier
 from jobtrail.gateway.readmodels.audit import AuditTrail
 from jobtrail.gateway.readmodels.projection import ReadModels
 from jobtrail.gateway.readmodels.projector import Projector
@@ -37,6 +40,8 @@ class Gateway:
     nc: NATS
     projectors: list[Projector]
     checks: dict[str, Check]
+    # Background work beside the projectors, each run until the event is set.
+    tasks: list[Callable[[asyncio.Event], Coroutine[Any, Any, None]]] = field(default_factory=list)
 
 
 def migrate(database_url: str) -> None:
@@ -53,7 +58,7 @@ def projectors_for(deps: Deps) -> list[Projector]:
 @asynccontextmanager
 async def bootstrap(settings: GatewaySettings) -> AsyncIterator[Gateway]:
     """Connect everything the gateway needs; make sure streams, tables and bucket exist."""
-    async with jetstream(settings.nats_url, "gateway") as link:
+    async with jetstream(settings.nats_url, "gateway", consumers=(NOTIFIER,)) as link:
         await asyncio.to_thread(migrate, settings.database_url)
         engine = create_async_engine(settings.database_url, pool_size=10, max_overflow=10)
         try:
@@ -94,7 +99,15 @@ async def _assemble(
         "s3": files.ping,
         "documents": documents.ping,
     }
-    return Gateway(deps, link.nc, projectors, checks)
+    notifier = EventConsumer(
+        link.nc, NOTIFIER, Notifier(deps.events, settings.strong_match_score),
+        topology=link.topology,
+    )  # fmt: skip
+
+    async def follow_ups(stop: asyncio.Event) -> None:
+        await run_follow_ups(deps, stop)
+
+    return Gateway(deps, link.nc, projectors, checks, tasks=[notifier.run, follow_ups])
 
 
 async def _ping(deps: Deps) -> None:

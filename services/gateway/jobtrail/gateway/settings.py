@@ -23,3 +23,12 @@ class GatewaySettings(ServiceSettings):
     s3_public_endpoint: str | None = None
     read_your_writes_timeout: float = 3.0
     cors_origins: tuple[str, ...] = ()
+    # Daily AI budgets (since midnight UTC); POST /ai-jobs answers 429 once one is spent.
+    ai_daily_tokens_per_user: int = 500_000
+    ai_daily_tokens_global: int = 20_000_000
+    ai_daily_usd_per_user: float = 2.0
+    ai_daily_usd_global: float = 100.0
+    # Notifications: a JobMatched from this score (percent) on is a strong match.
+    strong_match_score: float = 80.0
+    # How often the gateway looks for follow-up dates that have arrived.
+    follow_up_interval_seconds: float = 60.0

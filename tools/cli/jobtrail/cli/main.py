@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jobtrail.cli import dev, operations
+from jobtrail.cli import dev, ingest, operations
 from jobtrail.cli.settings import CliSettings
 from jobtrail.events.subjects import ALL_EVENTS
 from jobtrail.stack import StackError
@@ -23,6 +23,7 @@ dlq_app = typer.Typer(help="Dead-lettered events.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.add_typer(events_app, name="events")
 app.add_typer(dlq_app, name="dlq")
+app.command("ingest")(ingest.ingest)
 out = Console()
 
 

@@ -10,7 +10,15 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
+from jobtrail.gateway.api import ai_jobs as ai_jobs_api
+from jobtrail.gateway.api import applications as applications_api
+from jobtrail.gateway.api import attachments as attachments_api
 from jobtrail.gateway.api import auth, events, problems, resumes, users
+from jobtrail.gateway.api import exports as exports_api
+from jobtrail.gateway.api import ingestions as ingestions_api
+from jobtrail.gateway.api import jobs as jobs_api
+from jobtrail.gateway.api import matches as matches_api
+from jobtrail.gateway.api import notifications as notifications_api
 from jobtrail.gateway.api.middleware import BodyLimitMiddleware, CorrelationMiddleware
 from jobtrail.gateway.bootstrap import bootstrap
 from jobtrail.gateway.settings import GatewaySettings
@@ -31,6 +39,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             app.state.checks = gateway.checks
             stop = asyncio.Event()
             tasks = [asyncio.create_task(p.run(stop)) for p in gateway.projectors]
+            tasks += [asyncio.create_task(task(stop)) for task in gateway.tasks]
             try:
                 yield
             finally:
@@ -40,6 +49,12 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app = FastAPI(title="Jobtrail API", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     problems.install(app)
     for router in (auth.router, users.router, resumes.router, events.router):
+        app.include_router(router)
+    for router in (jobs_api.router, matches_api.router, ingestions_api.router):
+        app.include_router(router)
+    app.include_router(exports_api.router)
+    app.include_router(ai_jobs_api.router)
+    for router in (applications_api.router, attachments_api.router, notifications_api.router):
         app.include_router(router)
     _ops_routes(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes + 256 * 1024)

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+import psycopg
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from jobtrail.events import Event, RecordedEvent, UnknownEventType
 from jobtrail.gateway.readmodels.accounts import Accounts
+from jobtrail.gateway.readmodels.ai_jobs import AIJobs
+from jobtrail.gateway.readmodels.applications import Applications
+from jobtrail.gateway.readmodels.attachments import Attachments
+from jobtrail.gateway.readmodels.exports import Exports
+from jobtrail.gateway.readmodels.jobs import Jobs
+from jobtrail.gateway.readmodels.notifications import Notifications
 from jobtrail.gateway.readmodels.resumes import Resumes
 from jobtrail.gateway.readmodels.rows import BatchRows, event_columns
 from jobtrail.gateway.readmodels.tables import events
@@ -30,7 +36,16 @@ class Applier(Protocol):
     def apply(self, rows: BatchRows, event: Event, recorded: RecordedEvent) -> None: ...
 
 
-APPLIERS: tuple[Applier, ...] = (Accounts(), Resumes())
+APPLIERS: tuple[Applier, ...] = (
+    Accounts(),
+    Resumes(),
+    AIJobs(),
+    Applications(),
+    Attachments(),
+    Notifications(),
+    Exports(),
+    Jobs(),
+)
 
 # What `jobtrail replay gateway` drops and rebuilds. The audit log is not among them:
 # it is append-only and the database refuses to empty it.
@@ -47,9 +62,7 @@ class ReadModels:
         self._appliers = appliers
 
     async def apply(self, connection: AsyncConnection, batch: list[RecordedEvent]) -> None:
-        await connection.execute(
-            insert(events).on_conflict_do_nothing(), [_event_row(e) for e in batch]
-        )
+        await _copy_events(connection, batch)
         decoded = []
         for recorded in batch:
             try:
@@ -67,10 +80,37 @@ class ReadModels:
         await rows.store(connection)
 
 
-def _event_row(recorded: RecordedEvent) -> dict[str, Any]:
+_EVENT_COLUMNS = [c.name for c in events.columns]
+
+
+async def _copy_events(connection: AsyncConnection, batch: list[RecordedEvent]) -> None:
+    """Add the batch to the event list with COPY: several times faster than INSERT rows.
+
+    COPY cannot skip rows already there, so it fills a staging table that an
+    INSERT … ON CONFLICT DO NOTHING then moves over: a repeated event changes nothing.
+    """
+    raw = await connection.get_raw_connection()
+    driver: psycopg.AsyncConnection[Any] = raw.driver_connection  # type: ignore[assignment]
+    columns = ", ".join(_EVENT_COLUMNS)
+    async with driver.cursor() as cursor:
+        await cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS events_staging "
+            "(LIKE gateway.events) ON COMMIT DELETE ROWS"
+        )
+        async with cursor.copy(f"COPY events_staging ({columns}) FROM STDIN") as copy:
+            for recorded in batch:
+                await copy.write_row(_event_row(recorded))
+        await cursor.execute(  # the names come from our own table definition
+            f"INSERT INTO gateway.events ({columns}) SELECT {columns} FROM events_staging "  # noqa: S608
+            "ON CONFLICT DO NOTHING"
+        )
+
+
+def _event_row(recorded: RecordedEvent) -> tuple[Any, ...]:
     envelope = recorded.envelope
-    return {
+    row = {
         **event_columns(recorded),
         "correlation_id": envelope.correlation_id,
-        "envelope": envelope.model_dump(mode="json"),
+        "envelope": envelope.model_dump_json(),  # JSON text: COPY hands it to jsonb as is
     }
+    return tuple(row[name] for name in _EVENT_COLUMNS)

@@ -94,7 +94,7 @@ audit_log = sa.Table(
     "audit_log",
     metadata,
     sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
-    sa.Column("event_id", sa.Uuid, nullable=False, unique=True),
+    sa.Column("event_id", sa.Uuid, nullable=False, index=True),
     sa.Column("type", sa.Text, nullable=False),
     sa.Column("aggregate_type", sa.Text, nullable=False),
     sa.Column("aggregate_id", sa.Text, nullable=False, index=True),

@@ -1,0 +1,1 @@
+"""The typst sources of the templates; `render.TEMPLATES` lists them."""

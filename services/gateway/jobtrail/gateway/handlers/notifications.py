@@ -1,0 +1,86 @@
+"""The notifier policy (events → notifications, once per cause) and reading notifications."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import structlog
+
+from jobtrail.events import ConcurrencyConflict, EventContext, EventStore, RecordedEvent
+from jobtrail.gateway.deps import Deps
+from jobtrail.gateway.domain.notifications import (
+    Notification,
+    notice_for,
+    notification_id_for,
+)
+from jobtrail.gateway.readmodels import notifications as read
+from jobtrail.gateway.security import Principal
+
+log = structlog.get_logger("jobtrail.gateway.notify")
+
+NOTIFIER = "gateway-notify"
+ACTOR = f"service:{NOTIFIER}"
+
+
+class Notifier:
+    """Turns the events a job seeker should hear about into `NotificationCreated`.
+
+    Idempotent through the notification aggregate: its id is derived from the cause, an
+    existing one decides nothing, and the event id is derived from the cause too, so a
+    redelivery (or a second gateway copy racing this one) changes nothing.
+    """
+
+    def __init__(self, events: EventStore, strong_match: float) -> None:
+        self._events = events
+        self._strong_match = strong_match
+
+    async def __call__(self, recorded: RecordedEvent) -> None:
+        cause = recorded.envelope
+        notice = notice_for(cause, self._strong_match)
+        if notice is None:
+            return
+        owner = cause.owner_id or _owner_in(cause.data)
+        if owner is None:
+            log.warning("notify.no_owner", cause_type=cause.type, cause_id=str(cause.event_id))
+            return
+        notification_id = notification_id_for(cause.event_id)
+        history = await self._events.load("notification", notification_id)
+        decided = Notification.fold(notification_id, history.events).create(cause, owner, notice)
+        if not decided:
+            return
+        context = EventContext.caused_by(cause, actor=ACTOR).with_owner(owner)
+        try:
+            await self._events.append(history, decided, context)
+        except ConcurrencyConflict:
+            return  # another copy created it between our read and our append
+        log.info("notify.created", kind=notice.kind, notification_id=str(notification_id))
+
+
+def _owner_in(data: dict[str, object]) -> UUID | None:
+    value = data.get("user_id") or data.get("owner_id")
+    try:
+        return UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+async def mark_read(
+    deps: Deps, principal: Principal, notification_id: UUID, correlation_id: str
+) -> None:
+    history = await deps.events.load("notification", notification_id)
+    notification = Notification.fold(notification_id, history.events)
+    notification.ensure_owned_by(principal.user_id)
+    await deps.record(history, notification.mark_read(), principal, correlation_id)
+
+
+async def mark_all_read(deps: Deps, principal: Principal, correlation_id: str) -> int:
+    """Mark every unread notification of the caller read; how many were."""
+    seen: set[UUID] = set()
+    while True:
+        unread = await read.notifications_of(deps.engine, principal.user_id, unread=True, limit=200)
+        fresh = [row["notification_id"] for row in unread if row["notification_id"] not in seen]
+        if not fresh:
+            return len(seen)
+        for notification_id in fresh:
+            await mark_read(deps, principal, notification_id, correlation_id)
+            seen.add(notification_id)
