@@ -16,6 +16,7 @@ from minio.versioningconfig import VersioningConfig
 
 from jobtrail.stack import EmbeddedStack, StackConfig, StackEndpoints, StackError
 from jobtrail.stack.nats import NatsServer
+from jobtrail.stack.ports import PortClaim, ensure_free
 
 pytestmark = pytest.mark.integration
 
@@ -98,8 +99,9 @@ def test_a_failed_start_quotes_the_log_and_stops_the_other_servers(tmp_path: Pat
         EmbeddedStack(config).start()
     assert 'invalid duration "soon"' in str(failure.value)
     assert "logs/nats.log" in str(failure.value)
-    with socket.socket() as probe:
-        probe.bind((config.host, config.pg_port))  # PostgreSQL was stopped again
+    # PostgreSQL was stopped again: its port is free the way a server binds it (TIME_WAIT
+    # leftovers of closed connections do not count, as they do not for the server).
+    ensure_free(PortClaim("PostgreSQL", config.host, config.pg_port, "JOBTRAIL_PG_PORT"))
 
 
 def test_a_sync_interval_is_in_force_and_reported(tmp_path: Path) -> None:

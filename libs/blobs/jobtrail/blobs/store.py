@@ -7,13 +7,32 @@ import hashlib
 import io
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from minio import Minio
 from minio.commonconfig import ENABLED
 from minio.error import S3Error
 from minio.versioningconfig import VersioningConfig
+from pydantic import SecretStr
 
 _MISSING = {"NoSuchKey", "NoSuchVersion", "NoSuchBucket"}
+
+
+class S3Settings(Protocol):
+    """Where the bucket is: what every service's settings carry (read structurally)."""
+
+    @property
+    def s3_endpoint(self) -> str: ...
+    @property
+    def s3_access_key(self) -> str: ...
+    @property
+    def s3_secret_key(self) -> SecretStr: ...
+    @property
+    def s3_bucket(self) -> str: ...
+    @property
+    def s3_secure(self) -> bool: ...
+    @property
+    def s3_region(self) -> str: ...
 
 
 class BlobNotFound(Exception):
@@ -54,6 +73,18 @@ class BlobStore:
 
         signer = client(public_endpoint) if public_endpoint else None
         return cls(client(endpoint), bucket, signer)
+
+    @classmethod
+    async def open(cls, settings: S3Settings, public_endpoint: str | None = None) -> BlobStore:
+        """Connect with a service's settings and make sure the bucket exists."""
+        store = cls.connect(
+            settings.s3_endpoint, settings.s3_access_key,
+            settings.s3_secret_key.get_secret_value(), settings.s3_bucket,
+            secure=settings.s3_secure, region=settings.s3_region,
+            public_endpoint=public_endpoint,
+        )  # fmt: skip
+        await store.ensure_bucket()
+        return store
 
     async def ensure_bucket(self) -> None:
         """Create the bucket with versioning on, if it is not there yet (idempotent)."""

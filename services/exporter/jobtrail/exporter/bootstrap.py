@@ -27,18 +27,9 @@ async def setup(settings: ExporterSettings) -> AsyncIterator[ServiceParts]:
     async with jetstream(settings.nats_url, "exporter", CONSUMERS) as link:
         documents = await open_document_store(settings.effective_docstore_url)
         try:
-            yield _parts(link, documents, await _files(settings))
+            yield _parts(link, documents, await BlobStore.open(settings))
         finally:
             await documents.close()
-
-
-async def _files(settings: ExporterSettings) -> BlobStore:
-    files = BlobStore.connect(
-        settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key.get_secret_value(),
-        settings.s3_bucket, secure=settings.s3_secure, region=settings.s3_region,
-    )  # fmt: skip
-    await files.ensure_bucket()
-    return files
 
 
 def _parts(link: JetStreamLink, documents: DocumentStore, files: BlobStore) -> ServiceParts:

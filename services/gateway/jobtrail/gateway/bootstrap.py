@@ -74,12 +74,7 @@ async def bootstrap(settings: GatewaySettings) -> AsyncIterator[Gateway]:
 async def _assemble(
     settings: GatewaySettings, link: JetStreamLink, engine: AsyncEngine, documents: DocumentStore
 ) -> Gateway:
-    files = BlobStore.connect(
-        settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key.get_secret_value(),
-        settings.s3_bucket, secure=settings.s3_secure, region=settings.s3_region,
-        public_endpoint=settings.s3_public_endpoint,
-    )  # fmt: skip
-    await files.ensure_bucket()
+    files = await BlobStore.open(settings, public_endpoint=settings.s3_public_endpoint)
     tokens = TokenIssuer(
         settings.jwt_secret.get_secret_value(),
         timedelta(minutes=settings.access_token_minutes),

@@ -23,18 +23,9 @@ async def setup(settings: ResumeSettings) -> AsyncIterator[ServiceParts]:
     async with jetstream(settings.nats_url, "resume", [CONSUMER]) as link:
         documents = await open_document_store(settings.effective_docstore_url)
         try:
-            yield _parts(settings, link, documents, await _files(settings))
+            yield _parts(settings, link, documents, await BlobStore.open(settings))
         finally:
             await documents.close()
-
-
-async def _files(settings: ResumeSettings) -> BlobStore:
-    files = BlobStore.connect(
-        settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key.get_secret_value(),
-        settings.s3_bucket, secure=settings.s3_secure, region=settings.s3_region,
-    )  # fmt: skip
-    await files.ensure_bucket()
-    return files
 
 
 def _parts(
