@@ -1,4 +1,4 @@
-"""`python -m benchmarks [--only NAME] [--quick]`: every figure on one fresh embedded stack."""
+"""`python -m benchmarks [--only NAME]... [--quick]`: every figure on one fresh embedded stack."""
 
 from __future__ import annotations
 
@@ -62,7 +62,8 @@ def main() -> int:
     args = _parser().parse_args()
     configure_logging("bench", "WARNING", "console")
     plan = Plan.fast() if args.quick else Plan.full()
-    names = [ALIASES.get(args.only, args.only)] if args.only else list(RUNNERS)
+    chosen = [ALIASES.get(name, name) for name in args.only or []]
+    names = [name for name in RUNNERS if name in chosen] if chosen else list(RUNNERS)
     started = time.perf_counter()
     with running_stack(args.jetstream_sync) as stack:
         results = Results(plan, stack.durability, _environment(stack))
@@ -114,7 +115,10 @@ def _load() -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--only", choices=[*RUNNERS, *ALIASES], help="run one figure")
+    parser.add_argument(
+        "--only", action="append", choices=[*RUNNERS, *ALIASES],
+        help="run this figure (repeat for several; in the usual order)",
+    )  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (≥ 3)")
     parser.add_argument(
         "--jetstream-sync", metavar="INTERVAL", default=None,

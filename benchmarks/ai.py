@@ -31,7 +31,7 @@ from nats.aio.msg import Msg
 from benchmarks.context import Bench
 from benchmarks.figures import Figure, Target
 from benchmarks.measurement import Stat, percentile
-from benchmarks.servers import fresh_log
+from benchmarks.servers import fresh_log, with_fresh_database
 from jobtrail.events import (
     AggregateHistory,
     EventConsumer,
@@ -74,7 +74,7 @@ async def run(bench: Bench) -> list[Figure]:
 
 async def _api_figures(bench: Bench) -> list[Figure]:
     count = max(5, bench.plan.uploads // 2)
-    async with running_system(bench.stack) as system:
+    async with running_system(with_fresh_database(bench.stack, "bench_ai")) as system:
         caller = await system.user("Bench")
         resumes = [await _resume(caller, n) for n in range(count + 1)]
         per_kind = {k: [await _to_result(caller, k, r) for r in resumes[1:]] for k in KINDS}

@@ -24,7 +24,7 @@ from typing import Any
 from benchmarks.context import Bench
 from benchmarks.figures import Figure, Target
 from benchmarks.measurement import Stat, percentile
-from benchmarks.servers import fresh_log
+from benchmarks.servers import fresh_log, with_fresh_database
 from jobtrail.exporter.render import TEMPLATES, render_resume
 from tests.support.system import Caller, running_system
 
@@ -83,7 +83,7 @@ def _render_figure(fmt: str, template: str, count: int) -> Figure:
 
 async def _end_to_end(bench: Bench) -> Figure:
     await fresh_log(bench.nc)  # the services must not start on the other figures' events
-    async with running_system(bench.stack) as system:
+    async with running_system(with_fresh_database(bench.stack, "bench_export")) as system:
         caller = await system.user("Bench")
         resume_id = await _parsed_resume(caller)
         outcomes = [

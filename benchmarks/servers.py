@@ -7,6 +7,7 @@ import json
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -50,6 +51,15 @@ def create_database(stack: StackEndpoints, name: str) -> str:
         pg.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
         pg.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+def with_fresh_database(stack: StackEndpoints, name: str) -> StackEndpoints:
+    """The stack, pointed at an empty database of its own.
+
+    Each figure recreates the event stream; a system figure sharing a database with an
+    earlier one would find projector checkpoints past the new stream's sequences.
+    """
+    return replace(stack, database_url=create_database(stack, name))
 
 
 def postgres_parts(stack: StackEndpoints) -> dict[str, str]:

@@ -18,7 +18,7 @@ from typing import Any
 from benchmarks.context import Bench
 from benchmarks.figures import Figure, Target
 from benchmarks.measurement import Stat, percentile
-from benchmarks.servers import fresh_log
+from benchmarks.servers import fresh_log, with_fresh_database
 from tests.support.documents import resume_pdf
 from tests.support.system import Caller, running_system
 
@@ -32,7 +32,7 @@ TIMEOUT = 30.0
 async def run(bench: Bench) -> list[Figure]:
     pdfs = await asyncio.to_thread(long_pdfs, WARMUPS + bench.plan.uploads)
     await fresh_log(bench.nc)  # the services must not start on the other figures' events
-    async with running_system(bench.stack) as system:
+    async with running_system(with_fresh_database(bench.stack, "bench_upload")) as system:
         caller = await system.user("Bench")
         outcomes = [await upload_until_settled(caller, pdf) for pdf in pdfs]
     timed = outcomes[WARMUPS:]

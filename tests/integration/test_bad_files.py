@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import documents
+from tests.support import bad_files, documents
 from tests.support.system import System
 
 DATA = Path(__file__).parents[1] / "data"
@@ -27,12 +27,12 @@ def too_few_words() -> bytes:
 
 # (file name, how to make it, the rejection code the resume service gives it)
 BAD_FILES: list[tuple[str, Callable[[], bytes], str]] = [
-    ("scanned.pdf", documents.scanned_pdf, "no_text_layer"),
-    ("encrypted.pdf", lambda: documents.encrypted_pdf(sample()), "encrypted_pdf"),
-    ("corrupt.pdf", documents.corrupt_pdf, "corrupt_pdf"),
-    ("truncated.pdf", lambda: documents.truncated_pdf(sample()), "corrupt_pdf"),
-    ("corrupt.docx", documents.corrupt_docx, "corrupt_docx"),
-    ("zip-bomb.docx", documents.docx_zip_bomb, "docx_zip_bomb"),
+    ("scanned.pdf", bad_files.scanned_pdf, "no_text_layer"),
+    ("encrypted.pdf", lambda: bad_files.encrypted_pdf(sample()), "encrypted_pdf"),
+    ("corrupt.pdf", bad_files.corrupt_pdf, "corrupt_pdf"),
+    ("truncated.pdf", lambda: bad_files.truncated_pdf(sample()), "corrupt_pdf"),
+    ("corrupt.docx", bad_files.corrupt_docx, "corrupt_docx"),
+    ("zip-bomb.docx", bad_files.docx_zip_bomb, "docx_zip_bomb"),
     ("few-words.txt", too_few_words, "too_little_text"),
 ]
 

@@ -1,234 +1,24 @@
-"""The REST API on the running system: auth, accounts, isolation, events, uploads, ops, errors."""
+"""The REST API on the running system: isolation, events, uploads, operations, errors."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
 from uuid import uuid4
 
 import httpx
 
 from jobtrail.gateway.domain.users import user_id_for
 from jobtrail.gateway.uploads import ACCEPTED
+from tests.support.api import (
+    all_events,
+    assert_problem,
+    parsed_json_resume,
+    register,
+    sample,
+    sample_bytes,
+)
 from tests.support.documents import resume_pdf
 from tests.support.system import ADMIN_EMAIL, PASSWORD, Caller, System
-
-DATA = Path(__file__).parents[1] / "data"
-PROBLEM = "application/problem+json"
-
-
-def sample_bytes() -> bytes:
-    return (DATA / "sample.resume.json").read_bytes()
-
-
-def sample() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(sample_bytes())
-    return loaded
-
-
-def unique_email(name: str = "grace") -> str:
-    return f"{name}-{uuid4().hex[:10]}@example.com"
-
-
-async def register(system: System, email: str, password: str = PASSWORD) -> httpx.Response:
-    return await system.api.post(
-        "/auth/register", json={"email": email, "password": password, "display_name": "Grace"}
-    )
-
-
-async def parsed_json_resume(caller: Caller) -> str:
-    """A resume of `caller`'s, uploaded as JSON Resume and parsed."""
-    resume_id = await caller.upload("resume.json", sample_bytes())
-    settled = await caller.settled_resume(resume_id)
-    assert settled["status"] == "parsed", settled
-    return resume_id
-
-
-async def all_events(caller: Caller) -> list[dict[str, Any]]:
-    page = await caller.get("/events", params={"limit": 1000})
-    assert page.status_code == 200, page.text
-    return [item["event"] for item in page.json()["items"]]
-
-
-def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM
-    body: dict[str, Any] = response.json()
-    assert (body["status"], body["code"], body["type"]) == (
-        status, code, f"urn:jobtrail:problem:{code}",
-    )  # fmt: skip
-    assert body["detail"]
-    return body
-
-
-# --- auth -------------------------------------------------------------------------------
-
-
-async def test_registering_answers_201_with_the_id_of_the_normalised_email(system: System) -> None:
-    email = unique_email("Grace")
-    response = await register(system, email)
-    assert response.status_code == 201, response.text
-    assert response.json() == {"user_id": str(user_id_for(email)), "email": email.lower()}
-
-
-async def test_registering_an_email_again_in_other_case_and_spacing_is_409_email_taken(
-    system: System,
-) -> None:
-    email = unique_email()
-    assert (await register(system, email)).status_code == 201
-    again = await register(system, f"  {email.upper()} ")
-    body = assert_problem(again, 409, "email_taken")
-    assert "already registered" in body["detail"]
-
-
-async def test_a_short_password_is_refused_with_the_field_named(system: System) -> None:
-    response = await register(system, unique_email(), password="short")
-    body = assert_problem(response, 422, "invalid_input")
-    assert [e["location"] for e in body["errors"]] == ["body.password"]
-    assert "10 characters" in body["errors"][0]["message"]
-
-
-async def test_login_with_a_wrong_password_or_unknown_email_is_401_alike(system: System) -> None:
-    ada = await system.user()
-    wrong = await system.api.post("/auth/login", json={"email": ada.email, "password": "x" * 12})
-    unknown = await system.api.post(
-        "/auth/login", json={"email": unique_email(), "password": PASSWORD}
-    )
-    for response in (wrong, unknown):
-        assert assert_problem(response, 401, "unauthorized")["detail"] == "wrong email or password"
-
-
-async def test_login_is_case_insensitive_in_the_email(system: System) -> None:
-    ada = await system.user()
-    response = await system.api.post(
-        "/auth/login", json={"email": ada.email.upper(), "password": PASSWORD}
-    )
-    assert response.status_code == 200, response.text
-
-
-async def test_a_request_without_a_token_is_401(system: System) -> None:
-    body = assert_problem(await system.api.get("/users/me"), 401, "unauthorized")
-    assert "log in first" in body["detail"]
-
-
-async def test_a_garbage_token_is_401(system: System) -> None:
-    response = await system.api.get("/users/me", headers={"authorization": "Bearer not.a.jwt"})
-    assert "not valid" in assert_problem(response, 401, "unauthorized")["detail"]
-
-
-async def test_a_refresh_token_buys_a_working_access_token(system: System) -> None:
-    ada = await system.user()
-    refreshed = await system.api.post(
-        "/auth/refresh", json={"refresh_token": ada.tokens["refresh_token"]}
-    )
-    assert refreshed.status_code == 200, refreshed.text
-    tokens = refreshed.json()
-    assert (tokens["token_type"], tokens["expires_in"]) == ("bearer", 15 * 60)
-    me = await system.api.get(
-        "/users/me", headers={"authorization": f"Bearer {tokens['access_token']}"}
-    )
-    assert me.status_code == 200, me.text
-    assert me.json()["user_id"] == ada.user_id
-
-
-async def test_an_access_token_is_refused_at_refresh(system: System) -> None:
-    ada = await system.user()
-    response = await system.api.post("/auth/refresh", json={"refresh_token": ada.token})
-    body = assert_problem(response, 401, "unauthorized")
-    assert body["detail"] == "a refresh token is needed here"
-
-
-async def test_a_refresh_token_is_refused_as_a_bearer_token(system: System) -> None:
-    ada = await system.user()
-    response = await system.api.get(
-        "/users/me", headers={"authorization": f"Bearer {ada.tokens['refresh_token']}"}
-    )
-    body = assert_problem(response, 401, "unauthorized")
-    assert body["detail"] == "an access token is needed here"
-
-
-# --- account and profile ------------------------------------------------------------------
-
-
-async def test_me_shows_the_account(system: System) -> None:
-    ada = await system.user("Ada")
-    me = (await ada.get("/users/me")).json()
-    assert (me["user_id"], me["email"], me["display_name"], me["role"]) == (
-        ada.user_id, ada.email, "Ada", "user",
-    )  # fmt: skip
-
-
-async def test_a_changed_display_name_is_visible_at_once(system: System) -> None:
-    ada = await system.user("Ada")
-    put = await ada.put("/users/me", json={"display_name": "Ada, Countess of Lovelace"})
-    assert put.status_code == 200, put.text
-    assert put.json()["display_name"] == "Ada, Countess of Lovelace"
-    assert (await ada.get("/users/me")).json()["display_name"] == "Ada, Countess of Lovelace"
-
-
-async def test_an_empty_display_name_is_refused(system: System) -> None:
-    ada = await system.user("Ada")
-    assert_problem(await ada.put("/users/me", json={"display_name": ""}), 422, "invalid_input")
-    assert (await ada.get("/users/me")).json()["display_name"] == "Ada"
-
-
-async def test_the_profile_is_empty_before_it_is_first_saved(system: System) -> None:
-    ada = await system.user()
-    response = await ada.get("/profiles/me")
-    assert response.status_code == 200, response.text
-    assert response.json() == {
-        "profile": {
-            "full_name": None, "headline": None, "email": None, "phone": None, "links": [],
-            "location": None,
-            "preferences": {
-                "roles": [], "locations": [], "remote": "any", "salary": None, "skills": [],
-                "match_threshold": 70,
-            },
-        },
-        "updated_at": None,
-    }  # fmt: skip
-
-
-FULL_PROFILE: dict[str, Any] = {
-    "full_name": "Ada Lovelace",
-    "headline": "Analytical engine programmer",
-    "email": "ada@example.com",
-    "phone": "+44 20 7946 0000",
-    "links": [{"network": "GitHub", "url": "https://github.com/ada", "username": "ada"}],
-    "location": {"city": "London", "region": "England", "country_code": "GB"},
-    "preferences": {
-        "roles": ["Software Engineer", "Data Engineer"],
-        "locations": ["London", "Remote"],
-        "remote": "hybrid",
-        "salary": {"minimum": 90000, "maximum": 120000, "currency": "GBP", "period": "year"},
-        "skills": ["python", "postgresql"],
-        "match_threshold": 80,
-    },
-}
-
-
-async def test_a_saved_profile_reads_back_as_saved(system: System) -> None:
-    ada = await system.user()
-    put = await ada.put("/profiles/me", json=FULL_PROFILE)
-    assert put.status_code == 200, put.text
-    assert put.json()["profile"] == FULL_PROFILE
-    got = (await ada.get("/profiles/me")).json()
-    assert got["profile"] == FULL_PROFILE
-    assert got["updated_at"] is not None
-
-
-async def test_an_invalid_profile_is_422_and_changes_nothing(system: System) -> None:
-    ada = await system.user()
-    assert (await ada.put("/profiles/me", json=FULL_PROFILE)).status_code == 200
-    invalid = {
-        **FULL_PROFILE,
-        "preferences": {**FULL_PROFILE["preferences"], "match_threshold": 150},
-    }
-    body = assert_problem(await ada.put("/profiles/me", json=invalid), 422, "invalid_input")
-    assert [e["location"] for e in body["errors"]] == ["body.preferences.match_threshold"]
-    assert (await ada.get("/profiles/me")).json()["profile"]["preferences"]["match_threshold"] == 80
-
 
 # --- isolation between users -----------------------------------------------------------------
 

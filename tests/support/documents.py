@@ -1,4 +1,4 @@
-"""Real resume files (text, Markdown, PDF, DOCX) and broken ones, built from JSON Resume dicts.
+"""Real resume files (text, Markdown, PDF, DOCX), built from JSON Resume dicts.
 
 Every renderer lays the same resume out the way a person would: name, title, a contact
 line, then sections of entries (title, company and dates, summary, bullets). Each format
@@ -11,7 +11,6 @@ import io
 import random
 import struct
 import tempfile
-import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,6 @@ from typing import Any
 import docx
 import typst
 from docx.shared import Pt
-from pypdf import PdfWriter
 
 Resume = Mapping[str, Any]
 
@@ -191,12 +189,12 @@ def resume_pdf(resume: Resume, photo: bytes | None = None) -> bytes:
     """
     body = "\n".join(_typst_body(layout_of(resume)))
     if photo is None:
-        return _typst_pdf(_TYPST_PREAMBLE + body)
+        return typst_pdf(_TYPST_PREAMBLE + body)
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "photo.png").write_bytes(photo)
         main = Path(folder) / "main.typ"
         main.write_text(_TYPST_PREAMBLE + _TYPST_PHOTO + body, encoding="utf-8")
-        return _typst_pdf(main)
+        return typst_pdf(main)
 
 
 def photo_png(side: int = 200, seed: int = 1) -> bytes:
@@ -212,63 +210,6 @@ def photo_png(side: int = 200, seed: int = 1) -> bytes:
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def scanned_pdf() -> bytes:
-    """A PDF that only draws shapes, as a scan without OCR does: no text layer at all."""
-    bars = "\n".join(
-        f"#place(dx: 0pt, dy: {i * 18}pt, rect(width: {60 + (i * 37) % 40}%, height: 8pt,"
-        " fill: luma(90)))"
-        for i in range(30)
-    )
-    return _typst_pdf(f'#set page(paper: "us-letter")\n{bars}\n')
-
-
-def many_pages_pdf(pages: int) -> bytes:
-    """A PDF of `pages` pages of real text: a whole portfolio, not a resume."""
-    page = "#if n > 0 { pagebreak() } Project notes, page #n. Requirements, design, results."
-    return _typst_pdf(f"#for n in range({pages}) [{page}]")
-
-
-def encrypted_pdf(resume: Resume) -> bytes:
-    """The resume's PDF locked with a user password, as "protect with password" does."""
-    writer = PdfWriter(clone_from=io.BytesIO(resume_pdf(resume)))
-    writer.encrypt(user_password="s3cret", owner_password="owner", algorithm="RC4-128")
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def corrupt_pdf() -> bytes:
-    """A PDF header followed by garbage, like a download cut short and overwritten."""
-    garbage = bytes((i * 97 + 13) % 256 for i in range(4096))
-    return b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + garbage
-
-
-def truncated_pdf(resume: Resume) -> bytes:
-    """The first tenth of a real PDF: the header survives, the pages do not."""
-    pdf = resume_pdf(resume)
-    return pdf[: len(pdf) // 10]
-
-
-def corrupt_docx() -> bytes:
-    """A DOCX cut in half: the zip's central directory is gone."""
-    whole = resume_docx({"basics": {"name": "Broken File"}})
-    return whole[: len(whole) // 2]
-
-
-def docx_zip_bomb(declared_mib: int = 64) -> bytes:
-    """A zip shaped like a DOCX whose document.xml inflates to `declared_mib` MiB of blanks."""
-    buffer = io.BytesIO()
-    chunk = b" " * (1 << 20)
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        with archive.open("word/document.xml", "w", force_zip64=True) as member:
-            member.write(b'<?xml version="1.0"?><w:document>')
-            for _ in range(declared_mib):
-                member.write(chunk)
-            member.write(b"</w:document>")
-    return buffer.getvalue()
 
 
 def layout_of(resume: Resume) -> Layout:
@@ -531,14 +472,14 @@ def _typst_char(char: str) -> str:
     return f"\\u{{{ord(char):x}}}" if ord(char) < 0x20 or ord(char) == 0x7F else char
 
 
-def _typst_pdf(source: str | Path) -> bytes:
+def typst_pdf(source: str | Path) -> bytes:
     main = source if isinstance(source, Path) else source.encode()
     pdf = typst.compile(main, format="pdf", ignore_system_fonts=True, timestamp=0)
     assert isinstance(pdf, bytes)
     return pdf
 
 
-_CONTENT_TYPES = (
+CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     '<Override PartName="/word/document.xml" ContentType="application/'

@@ -15,20 +15,16 @@ import pytest
 
 from jobtrail.resume.errors import UnreadableResume
 from jobtrail.resume.formats import extract_text, sniff
-from tests.support.documents import (
+from tests.support.bad_files import (
     corrupt_docx,
     corrupt_pdf,
     docx_zip_bomb,
     encrypted_pdf,
     many_pages_pdf,
-    photo_png,
-    resume_docx,
-    resume_markdown,
-    resume_pdf,
-    resume_text,
     scanned_pdf,
     truncated_pdf,
 )
+from tests.support.documents import photo_png, resume_docx, resume_markdown, resume_pdf, resume_text
 
 SAMPLE: dict[str, Any] = json.loads(
     (Path(__file__).resolve().parents[4] / "tests" / "data" / "sample.resume.json").read_text()
