@@ -2,8 +2,9 @@
 SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 DATA_DIR ?= .data
+CHAOS_KILLS ?= 50
 
-.PHONY: run test test-fast lint format bench docs install
+.PHONY: run test test-fast lint format bench docs install chaos
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -33,3 +34,9 @@ bench: install
 
 docs: install
 	$(UV) run --locked python -m jobtrail.cli.docs docs
+
+# The long fault run: CHAOS_KILLS (default 50) kill -9 of every service and server, with
+# repeated PostgreSQL and NATS outages; prints faults injected, work accepted, completed,
+# lost and duplicated. A short try: make chaos CHAOS_KILLS=3
+chaos: install
+	CHAOS_KILLS=$(CHAOS_KILLS) $(UV) run --locked python -m tests.chaos

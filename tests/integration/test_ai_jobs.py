@@ -276,7 +276,7 @@ class ScriptedLLM:
 def deps_with(system: System, llm: Any) -> AIDeps:
     return AIDeps(
         events=system.deps.events, documents=system.deps.documents,
-        cache=ResultCache(system.deps.engine), llm=llm, limiter=RateLimiter(100, 100),
+        cache=ResultCache(system.engines["ai_worker"]), llm=llm, limiter=RateLimiter(100, 100),
         breaker=CircuitBreaker(), retry=RetryPolicy(attempts=1), pricing=Pricing(1.0, 2.0),
     )  # fmt: skip
 

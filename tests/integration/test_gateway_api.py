@@ -222,12 +222,17 @@ async def test_healthz_says_the_gateway_is_up(system: System) -> None:
 async def test_readyz_checks_every_dependency(system: System) -> None:
     response = await system.api.get("/readyz")
     assert response.status_code == 200, response.text
-    assert response.json() == {
+    body = response.json()
+    assert {k: v for k, v in body.items() if k != "projections"} == {
         "status": "ready",
         "checks": {
             "nats": "ok", "consumers": "ok", "postgres": "ok", "s3": "ok", "documents": "ok",
+            "projections": "ok",
         },
     }  # fmt: skip
+    assert set(body["projections"]) == {"read-models", "audit"}
+    for report in body["projections"].values():
+        assert {"checkpoint", "lag", "failures"} <= report.keys()
 
 
 async def test_metrics_count_requests_by_route_template(system: System) -> None:

@@ -225,7 +225,8 @@ async def test_job_matched_is_emitted_once_per_job_and_resume_version(system: Sy
     history = await system.deps.events.load("job", job["job_id"])
     added = history.events[0]
     assert added.envelope.type == "JobPostingAdded"
-    deps = JobsDeps(system.deps.engine, system.deps.events, system.deps.documents, MiniLMEmbedder())
+    engine = system.engines["jobs"]  # a copy of the jobs service, as its role
+    deps = JobsDeps(engine, system.deps.events, system.deps.documents, MiniLMEmbedder())
     await on_posting(added, deps)
     await on_posting(added, deps)
     after = await system.deps.events.load("job", job["job_id"])

@@ -20,6 +20,7 @@ from jobtrail.jobs.bootstrap import Connected, connected
 from jobtrail.jobs.ingestion import SOURCE_UP
 from jobtrail.jobs.settings import JobsSettings
 from jobtrail.stack import StackEndpoints
+from tests.support.accounts import admin
 from tests.support.system import Caller, System, connection_settings
 
 FEEDS = Path(__file__).parent.parent / "data" / "feeds"
@@ -227,12 +228,12 @@ async def test_a_failing_feed_is_reported_and_does_not_stop_the_others(
 async def test_asking_for_an_unknown_feed_ends_the_run_with_what_is_configured(
     system: System,
 ) -> None:
-    ada = await system.user()
-    started = await ada.post("/ingestions", json={"source": "nowhere"})
+    root = await admin(system)
+    started = await root.post("/ingestions", json={"source": "nowhere"})
     assert started.status_code == 202, started.text
     deadline = time.monotonic() + 20
     while True:
-        run = (await ada.get(f"/ingestions/{started.json()['ingestion_id']}")).json()
+        run = (await root.get(f"/ingestions/{started.json()['ingestion_id']}")).json()
         if run["status"] != "running":
             break
         assert time.monotonic() < deadline, "ingestion still running"

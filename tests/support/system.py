@@ -7,14 +7,16 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import uuid4
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from jobtrail.ai_worker.bootstrap import setup as ai_worker_setup
 from jobtrail.ai_worker.settings import AIWorkerSettings
+from jobtrail.cli.database import provision_database
 from jobtrail.exporter.bootstrap import setup as exporter_setup
 from jobtrail.exporter.settings import ExporterSettings
 from jobtrail.gateway.api.app import create_app
@@ -49,6 +51,9 @@ class System:
     api: httpx.AsyncClient
     deps: Deps
     stack: StackEndpoints
+    # An engine per worker service, connected as its role (tests that act as a second copy),
+    # and "admin" (the superuser: what operator commands such as `jobtrail replay` use).
+    engines: dict[str, AsyncEngine] = field(default_factory=dict)
 
     async def user(self, name: str = "Ada") -> Caller:
         """A newly registered, logged-in user with a unique email."""
@@ -102,6 +107,21 @@ class Caller:
             await asyncio.sleep(0.05)
 
 
+_provisioned: dict[str, dict[str, str]] = {}
+
+
+def provisioned(admin_url: str) -> dict[str, str]:
+    """The services' roles and schemas on this database (once per process); their URLs."""
+    if admin_url not in _provisioned:
+        _provisioned[admin_url] = provision_database(admin_url)
+    return _provisioned[admin_url]
+
+
+def service_name(settings_class: type[ServiceSettings]) -> str:
+    """`AI_WORKER_` -> `ai_worker`: the key of its role in `SERVICE_ROLES`."""
+    return str(settings_class.model_config.get("env_prefix", "")).rstrip("_").lower()
+
+
 # Every service but the gateway, as (settings class, setup): each runs its real bootstrap.
 WORKERS: tuple[
     tuple[type[ServiceSettings], Callable[[Any], AbstractAsyncContextManager[ServiceParts]]], ...
@@ -117,21 +137,33 @@ WORKERS: tuple[
 async def running_system(stack: StackEndpoints, **gateway: Any) -> AsyncIterator[System]:
     """Start the gateway (with its projectors) and every other service; stop them after."""
     common = connection_settings(stack)
+    # Least privilege: each service connects as its own role, never as the superuser.
+    urls = await asyncio.to_thread(provisioned, stack.database_url)
+    own = {"database_url": urls["gateway"], "audit_database_url": urls["audit"]}
     settings = GatewaySettings(
-        **{"max_upload_bytes": 2 * 1024 * 1024, "admin_emails": (ADMIN_EMAIL,), **common, **gateway}
-    )
+        **{
+            "max_upload_bytes": 2 * 1024 * 1024, "admin_emails": (ADMIN_EMAIL,),
+            **common, **own, **gateway,
+        }
+    )  # fmt: skip
     app = create_app(settings)
     stop = asyncio.Event()
     async with AsyncExitStack() as running:
         await running.enter_async_context(app.router.lifespan_context(app))
         tasks = []
         for settings_class, setup in WORKERS:
-            parts = await running.enter_async_context(setup(settings_class(**common)))
+            database_url = urls[service_name(settings_class)]
+            worker = settings_class(**{**common, "database_url": database_url})
+            parts = await running.enter_async_context(setup(worker))
             tasks += [asyncio.create_task(task(stop)) for task in parts.tasks]
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as api:
             try:
-                yield System(api, app.state.deps, stack)
+                engines = {name: create_async_engine(urls[name]) for name in ("jobs", "ai_worker")}
+                engines["admin"] = create_async_engine(stack.database_url)
+                for engine in engines.values():
+                    running.push_async_callback(engine.dispose)
+                yield System(api, app.state.deps, stack, engines)
             finally:
                 stop.set()
                 await asyncio.gather(*tasks, return_exceptions=True)

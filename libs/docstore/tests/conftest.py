@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
+import sqlalchemy as sa
 from pymongo import AsyncMongoClient
 
 from jobtrail.docstore import (
@@ -77,6 +79,40 @@ def store(request: pytest.FixtureRequest) -> DocumentStore:
     """Each available adapter in turn: the contract suite runs once per adapter."""
     adapter: DocumentStore = request.getfixturevalue(f"{request.param}_store")
     return adapter
+
+
+AlterContent = Callable[[DocumentStore, UUID, int, dict[str, Any]], Awaitable[None]]
+
+
+@pytest.fixture
+def alter_content() -> AlterContent:
+    """Change a stored version's content behind the store's back, as someone with direct
+    database access would (in PostgreSQL: past the trigger that refuses UPDATE)."""
+
+    async def alter(store: DocumentStore, doc_id: UUID, version: int, content: Any) -> None:
+        if isinstance(store, PostgresDocumentStore):
+            table = f'"{store._schema}".documents'
+            async with store._engine.begin() as connection:  # one transaction: no one else
+                await connection.execute(  # ever sees the trigger disabled
+                    sa.text(f"ALTER TABLE {table} DISABLE TRIGGER documents_immutable")
+                )
+                await connection.execute(
+                    sa.text(
+                        f"UPDATE {table} SET content = CAST(:content AS jsonb) "  # noqa: S608
+                        "WHERE doc_id = :doc_id AND version = :version"
+                    ),
+                    {"content": json.dumps(content), "doc_id": doc_id, "version": version},
+                )
+                await connection.execute(
+                    sa.text(f"ALTER TABLE {table} ENABLE TRIGGER documents_immutable")
+                )
+        else:
+            assert isinstance(store, MongoDocumentStore)
+            await store._documents.update_one(
+                {"doc_id": doc_id, "version": version}, {"$set": {"content": content}}
+            )
+
+    return alter
 
 
 def _docker_reachable() -> bool:

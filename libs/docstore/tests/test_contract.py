@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from jobtrail.docstore import (
+    DocumentIntegrityError,
     DocumentNotFound,
     DocumentStore,
     DocumentVersion,
@@ -18,6 +19,8 @@ from jobtrail.docstore import (
     VersionConflict,
 )
 from jobtrail.events.canonical import content_hash
+
+from .conftest import AlterContent
 
 
 def a_version(
@@ -254,3 +257,50 @@ async def test_a_large_document_round_trips(store: DocumentStore) -> None:
 
 async def test_ping_succeeds_on_a_ready_store(store: DocumentStore) -> None:
     await store.ping()
+
+
+async def test_content_altered_in_the_store_is_refused_on_every_read(
+    store: DocumentStore, alter_content: AlterContent
+) -> None:
+    doc_id = await a_document(store, versions=2)
+    original = (await store.get(doc_id, 2)).content
+    await alter_content(store, doc_id, 2, {"basics": {"name": "Mallory"}})
+    try:
+        with pytest.raises(DocumentIntegrityError, match="failed its integrity check") as caught:
+            await store.get(doc_id, 2)
+        assert (caught.value.doc_id, caught.value.version) == (doc_id, 2)
+        assert caught.value.stored_sha256 == content_hash(original)
+        assert caught.value.actual_sha256 == content_hash({"basics": {"name": "Mallory"}})
+        with pytest.raises(DocumentIntegrityError):
+            await store.get(doc_id)  # the latest version is the altered one
+        with pytest.raises(DocumentIntegrityError):
+            await store.list_versions(doc_id)
+        with pytest.raises(DocumentIntegrityError):  # a redelivered put must not return it
+            await store.put(a_version(doc_id, 2))
+        assert (await store.get(doc_id, 1)).content == {"basics": {"name": "v1"}}
+    finally:
+        await alter_content(store, doc_id, 2, original)
+    assert (await store.get(doc_id, 2)).content == original
+
+
+async def test_verify_all_checks_every_version_and_names_the_altered_one(
+    store: DocumentStore, alter_content: AlterContent
+) -> None:
+    doc_id = await a_document(store, versions=3)
+    await alter_content(store, doc_id, 2, {"basics": {"name": "Mallory"}})
+    try:
+        checks = [c async for c in store.verify_all(batch=2) if c.doc_id == doc_id]
+    finally:
+        await alter_content(store, doc_id, 2, {"basics": {"name": "v2"}})
+
+    assert [(c.version, c.ok) for c in checks] == [(1, True), (2, False), (3, True)]
+    assert checks[1].stored_sha256 == content_hash({"basics": {"name": "v2"}})
+    assert all(c.ok for c in [c async for c in store.verify_all() if c.doc_id == doc_id])
+
+
+async def test_verify_all_walks_past_a_page_boundary(store: DocumentStore) -> None:
+    docs = {await a_document(store, versions=2) for _ in range(3)}
+
+    seen = [(c.doc_id, c.version) async for c in store.verify_all(batch=1) if c.doc_id in docs]
+
+    assert seen == sorted((d, v) for d in docs for v in (1, 2))

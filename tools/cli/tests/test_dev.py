@@ -6,10 +6,13 @@ import dataclasses
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -49,31 +52,84 @@ def test_dev_starts_every_service_healthy_and_stops_cleanly_on_ctrl_c(tmp_path: 
 def run_dev_until_healthy_then_interrupt(
     env: dict[str, str], ports: dict[str, int], data_dir: Path
 ) -> None:
+    """Start `jobtrail dev`, check it, kill -9 a service and NATS, check it again, Ctrl-C."""
+    env.pop("GATEWAY_JWT_SECRET", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "jobtrail.cli.main", "dev", "--data-dir", str(data_dir)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     output: list[str] = []
+    # Read all along: a full pipe would block the supervisor's output forwarding.
+    reader = threading.Thread(target=lambda: output.extend(process.stdout or ()), daemon=True)
+    reader.start()
     try:
-        assert process.stdout is not None
-        deadline = time.monotonic() + 60
-        for line in process.stdout:
-            output.append(line)
-            if "Jobtrail is up" in line or time.monotonic() > deadline:
-                break
-        assert any("Jobtrail is up" in line for line in output), "".join(output[-40:])
-        for name, port in ports.items():
-            status, body = get_json(f"http://127.0.0.1:{port}/readyz")
-            assert status == 200, (name, body)
-            assert set(body["checks"].values()) == {"ok"}, (name, body)  # type: ignore[union-attr]
+        assert eventually(lambda: any("Jobtrail is up" in line for line in output), 120), "".join(
+            output[-40:]
+        )
+        assert_every_service_ready(ports)
+        key_file = data_dir / "gateway-jwt-signing-key"
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+        assert len(key_file.read_text().strip()) == 64
+
+        for victim in ("jobtrail.gateway", "nats-server"):
+            os.kill(child_running(process.pid, victim), signal.SIGKILL)
+        assert eventually(lambda: restarted(output, "gateway") and restarted(output, "nats"), 60)
+        assert eventually(lambda: all_ready(ports), 120), "".join(output[-40:])
+        assert process.poll() is None, "".join(output[-40:])
     finally:
         process.send_signal(signal.SIGINT)
-        rest, _ = process.communicate(timeout=60)
-        output.append(rest)
+        process.wait(timeout=60)
+        reader.join(timeout=5)
     assert process.returncode == 0, "".join(output[-40:])
     for port in ports.values():
         with pytest.raises(OSError, match=r"refused|Connection"):
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+
+
+def assert_every_service_ready(ports: dict[str, int]) -> None:
+    for name, port in ports.items():
+        status, body = get_json(f"http://127.0.0.1:{port}/readyz")
+        assert status == 200, (name, body)
+        checks = body["checks"]
+        assert isinstance(checks, dict), (name, body)
+        assert set(checks.values()) == {"ok"}, (name, body)
+
+
+def all_ready(ports: dict[str, int]) -> bool:
+    try:
+        assert_every_service_ready(ports)
+    except (OSError, AssertionError):
+        return False
+    return True
+
+
+def restarted(output: list[str], name: str) -> bool:
+    """Whether the supervisor logged a restart of `name` (structlog key=value lines)."""
+    return any("supervisor.restart" in line and f"name={name}" in line for line in output)
+
+
+def child_running(parent: int, command: str) -> int:
+    """The pid of a direct child of `parent` whose command line contains `command`."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rpartition(") ")[2].split()[1])
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == parent and command in cmdline:
+            return int(entry.name)
+    raise AssertionError(f"no child of {parent} runs {command}")
+
+
+def eventually(condition: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
 
 
 def test_dev_names_a_busy_port(tmp_path: Path) -> None:

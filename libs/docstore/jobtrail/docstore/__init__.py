@@ -6,6 +6,7 @@ import asyncio
 from urllib.parse import urlsplit
 
 from .errors import (
+    DocumentIntegrityError,
     DocumentNotFound,
     DocumentStoreError,
     DocumentStoreUnavailable,
@@ -13,17 +14,19 @@ from .errors import (
     InvalidStoreURL,
     VersionConflict,
 )
-from .model import DocumentVersion, NewDocumentVersion, Source
+from .model import DocumentVersion, IntegrityCheck, NewDocumentVersion, Source
 from .mongo import MongoDocumentStore
 from .port import DocumentStore
 from .postgres import PostgresDocumentStore, migrate
 
 __all__ = [
+    "DocumentIntegrityError",
     "DocumentNotFound",
     "DocumentStore",
     "DocumentStoreError",
     "DocumentStoreUnavailable",
     "DocumentVersion",
+    "IntegrityCheck",
     "InvalidDocument",
     "InvalidStoreURL",
     "MongoDocumentStore",

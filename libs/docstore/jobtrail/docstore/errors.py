@@ -33,6 +33,25 @@ class DocumentNotFound(DocumentStoreError):
         super().__init__(_not_found_message(doc_id, version, latest))
 
 
+class DocumentIntegrityError(DocumentStoreError):
+    """A stored version's content no longer hashes to its sha256: it was altered in the store.
+
+    Never served: the caller gets this error instead, and operators find every such version
+    with `jobtrail docs verify`.
+    """
+
+    def __init__(self, doc_id: UUID, version: int, stored: str, actual: str):
+        self.doc_id = doc_id
+        self.version = version
+        self.stored_sha256 = stored
+        self.actual_sha256 = actual
+        super().__init__(
+            f"document {doc_id} version {version} failed its integrity check: its content "
+            f"hashes to {actual[:12]}…, not to the stored sha256 {stored[:12]}…; it was altered "
+            "in the document store and is not served"
+        )
+
+
 class VersionConflict(DocumentStoreError):
     """A write disagrees with what is stored: versions are immutable and contiguous."""
 

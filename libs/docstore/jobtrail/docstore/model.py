@@ -71,6 +71,25 @@ class DocumentVersion:
     metadata: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class IntegrityCheck:
+    """One stored version checked against its sha256 (what `jobtrail docs verify` reports)."""
+
+    doc_id: UUID
+    version: int
+    stored_sha256: str
+    actual_sha256: str
+
+    @property
+    def ok(self) -> bool:
+        return self.stored_sha256 == self.actual_sha256
+
+
+def integrity_of(found: DocumentVersion) -> IntegrityCheck:
+    """Hash the content as read back and compare it with the sha256 stored beside it."""
+    return IntegrityCheck(found.doc_id, found.version, found.sha256, content_hash(found.content))
+
+
 def utc_now() -> datetime:
     """Now in UTC, to the millisecond: BSON dates keep no more, so every adapter agrees."""
     now = datetime.now(UTC)

@@ -12,7 +12,7 @@ from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
-from .base import BaseDocumentStore
+from .base import BaseDocumentStore, Position
 from .errors import DocumentStoreUnavailable
 from .model import DocumentVersion
 
@@ -88,10 +88,22 @@ class MongoDocumentStore(BaseDocumentStore):
         )
         return None if found is None else DocumentVersion(**found)
 
-    async def list_versions(self, doc_id: UUID) -> list[DocumentVersion]:
-        """Every version of a document, oldest first; empty if it does not exist."""
+    async def _list_versions(self, doc_id: UUID) -> list[DocumentVersion]:
         cursor = self._documents.find({"doc_id": doc_id}, projection=_NO_ID).sort(
             "version", ASCENDING
+        )
+        return [DocumentVersion(**found) for found in await cursor.to_list()]
+
+    async def _scan(self, after: Position | None, limit: int) -> list[DocumentVersion]:
+        query: Bson = {}
+        if after is not None:
+            doc_id, version = after
+            query = {"$or": [{"doc_id": {"$gt": doc_id}},
+                             {"doc_id": doc_id, "version": {"$gt": version}}]}  # fmt: skip
+        cursor = (
+            self._documents.find(query, projection=_NO_ID)
+            .sort([("doc_id", ASCENDING), ("version", ASCENDING)])
+            .limit(limit)
         )
         return [DocumentVersion(**found) for found in await cursor.to_list()]
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Protocol
 from uuid import UUID
 
-from .model import DocumentVersion, NewDocumentVersion
+from .model import DocumentVersion, IntegrityCheck, NewDocumentVersion
 
 
 class DocumentStore(Protocol):
@@ -19,11 +20,19 @@ class DocumentStore(Protocol):
         ...
 
     async def get(self, doc_id: UUID, version: int | None = None) -> DocumentVersion:
-        """The given version, or the highest one; raises DocumentNotFound."""
+        """The given version, or the highest one; raises DocumentNotFound.
+
+        Every read is checked against the stored sha256: altered content raises
+        DocumentIntegrityError and is never returned (list_versions alike).
+        """
         ...
 
     async def list_versions(self, doc_id: UUID) -> list[DocumentVersion]:
         """Every version of a document, oldest first; empty if it does not exist."""
+        ...
+
+    def verify_all(self, batch: int = 500) -> AsyncIterator[IntegrityCheck]:
+        """Every stored version checked against its sha256, in (doc_id, version) order."""
         ...
 
     async def latest_version(self, doc_id: UUID) -> int | None:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from jobtrail.runtime.migrations import upgrade_to_head
 
-from .base import BaseDocumentStore
+from .base import BaseDocumentStore, Position
 from .errors import DocumentStoreUnavailable
 from .model import DocumentVersion
 
@@ -102,13 +102,21 @@ class PostgresDocumentStore(BaseDocumentStore):
             row = (await connection.execute(query)).first()
         return None if row is None else _to_version(row._mapping)
 
-    async def list_versions(self, doc_id: UUID) -> list[DocumentVersion]:
-        """Every version of a document, oldest first; empty if it does not exist."""
+    async def _list_versions(self, doc_id: UUID) -> list[DocumentVersion]:
         query = (
             sa.select(self._table)
             .where(self._table.c.doc_id == doc_id)
             .order_by(self._table.c.version)
         )
+        async with self._engine.connect() as connection:
+            rows = (await connection.execute(query)).all()
+        return [_to_version(row._mapping) for row in rows]
+
+    async def _scan(self, after: Position | None, limit: int) -> list[DocumentVersion]:
+        table = self._table
+        query = sa.select(table).order_by(table.c.doc_id, table.c.version).limit(limit)
+        if after is not None:
+            query = query.where(sa.tuple_(table.c.doc_id, table.c.version) > sa.tuple_(*after))
         async with self._engine.connect() as connection:
             rows = (await connection.execute(query)).all()
         return [_to_version(row._mapping) for row in rows]

@@ -4,7 +4,7 @@ from jobtrail.events import ai as ai  # registers the AI job events
 from jobtrail.events import applications, attachments, notifications, resumes, users  # noqa: F401
 from jobtrail.events import exports as exports  # registers the export events
 from jobtrail.events import jobs as jobs  # registers the job posting events
-from jobtrail.events.consumer import EventConsumer, PermanentFailure
+from jobtrail.events.consumer import EventConsumer
 from jobtrail.events.envelope import Envelope, Event, EventContext, RecordedEvent, seal
 from jobtrail.events.errors import (
     ConcurrencyConflict,
@@ -12,6 +12,7 @@ from jobtrail.events.errors import (
     InvalidTopology,
     UnknownEventType,
 )
+from jobtrail.events.faults import PermanentFailure, TransientFailure, is_transient
 from jobtrail.events.ids import uuid7
 from jobtrail.events.registry import registry
 from jobtrail.events.store import AggregateHistory, EventStore
@@ -30,8 +31,10 @@ __all__ = [
     "PermanentFailure",
     "RecordedEvent",
     "Topology",
+    "TransientFailure",
     "UnknownEventType",
     "apply_topology",
+    "is_transient",
     "jobs",
     "load_topology",
     "registry",

@@ -92,3 +92,16 @@ class AIJobCancelled(Event):
     type: ClassVar[str] = "AIJobCancelled"
     aggregate_type: ClassVar[str] = "ai_job"
     ai_job_id: UUID
+
+
+class AIJobRetryRequested(Event):
+    """An operator sent the AI job back to be run again (`jobtrail dlq retry`).
+
+    It supersedes an earlier `AIJobFailed`: the worker runs the job anew, and its next
+    `AIOutputReady` or `AIJobFailed` is the outcome. Nothing earlier is edited.
+    """
+
+    type: ClassVar[str] = "AIJobRetryRequested"
+    aggregate_type: ClassVar[str] = "ai_job"
+    ai_job_id: UUID
+    reason: str

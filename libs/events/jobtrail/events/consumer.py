@@ -1,16 +1,21 @@
 """Durable pull consumers: at-least-once delivery, backoff, and a dead-letter stream.
 
-Handlers must be idempotent (see `inbox.claim`). A handler that raises is retried after
-the consumer's backoff; after `max_deliver` attempts (or at once for `PermanentFailure`)
-the message is copied to `jobtrail.dlq.<consumer>.<EventType>` with its error, the
-`on_dead_letter` hook emits the terminal event a waiting user needs, and it is terminated.
+Handlers must be idempotent (see `inbox.claim`). An outage (`faults.is_transient`: the
+database, NATS or S3 unreachable or timing out) is waited out in-process, with capped
+backoff and `in_progress` heartbeats that keep the delivery alive, so it never spends the
+delivery budget however long it lasts. Any other error is retried after the consumer's
+backoff; after `max_deliver` attempts (or at once for `PermanentFailure`) the message is
+copied to `jobtrail.dlq.<consumer>.<EventType>` with its error, the `on_dead_letter` hook
+emits the terminal event a waiting user needs, and it is terminated.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 import structlog
@@ -22,6 +27,7 @@ from pydantic import ValidationError
 
 from jobtrail.events.envelope import RecordedEvent
 from jobtrail.events.errors import InvalidTopology, UnknownEventType
+from jobtrail.events.faults import PermanentFailure, TransientFailure, is_transient
 from jobtrail.events.store import decode_message
 from jobtrail.events.subjects import DLQ_STREAM, ORIGINAL_SEQUENCE, ORIGINAL_SUBJECT, dlq_subject
 from jobtrail.events.topology import Topology
@@ -33,7 +39,7 @@ log = structlog.get_logger("jobtrail.events.consumer")
 
 HANDLED = Counter(
     "jobtrail_events_handled_total",
-    "Events handled by a consumer, by outcome (ok, retry, dead_letter).",
+    "Events handled by a consumer, by outcome (ok, outage, retry, dead_letter).",
     ["consumer", "type", "outcome"],
 )
 HANDLE_SECONDS = Histogram(
@@ -41,10 +47,16 @@ HANDLE_SECONDS = Histogram(
 )
 
 _DEFAULT_BACKOFF = (1.0, 5.0, 30.0)
+_DEFAULT_ACK_WAIT_S = 30.0
+# However long an outage lasts, a waiting handler tries again at least this often.
+OUTAGE_RETRY_CAP_S = 30.0
 
+__all__ = ["EventConsumer", "PermanentFailure", "TransientFailure"]
 
-class PermanentFailure(Exception):
-    """Raised by a handler when retrying cannot help: the event goes to the dead letters now."""
+# The messages fetched with the one being handled and not handled yet (per fetch loop: each
+# loop runs in its own task): an outage waited out keeps them alive too, so they are not
+# redelivered elsewhere, spending deliveries, while they wait their turn.
+_WAITING: ContextVar[tuple[Msg, ...]] = ContextVar("jobtrail_consumer_waiting", default=())
 
 
 class EventConsumer:
@@ -68,6 +80,15 @@ class EventConsumer:
         self._stream, config = topology.consumer(durable)
         self._max_deliver = int(config.get("max_deliver", 5))
         self._backoff = _backoff_from(config)
+        # While an outage is waited out, the delivery is kept alive well within ack_wait.
+        ack_wait = float(config.get("ack_wait", 0)) / 1e9 or _DEFAULT_ACK_WAIT_S
+        self._keepalive = max(0.2, ack_wait / 3)
+        self._stop = asyncio.Event()
+        # Optional bound on one attempt (metadata `jobtrail_attempt_timeout_seconds`): a
+        # dependency that hangs rather than refuses (a frozen database) then shows as an
+        # outage, waited out like any other, instead of holding the message silently.
+        raw_timeout = config.get("metadata", {}).get("jobtrail_attempt_timeout_seconds")
+        self._attempt_timeout = float(raw_timeout) if raw_timeout else None
         self._retry = _retry_consumer(topology, durable)
         self._handler = handler
         self._on_dead_letter = on_dead_letter
@@ -79,6 +100,7 @@ class EventConsumer:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Fetch and handle until `stop` is set: the consumer, and its retries if defined."""
+        self._stop = stop
         loops = [self._loop(self.durable, self._stream, stop)]
         if self._retry is not None:
             loops.append(self._loop(self._retry[1], self._retry[0], stop))
@@ -93,7 +115,15 @@ class EventConsumer:
                     messages = await sub.fetch(self._batch, timeout=self._fetch_wait)
                 except (NatsTimeout, TimeoutError):  # nats-py raises either, by path
                     continue
-                for msg in messages:
+                except Exception as error:
+                    if not is_transient(error):
+                        raise
+                    # NATS is reconnecting or JetStream is unavailable: wait, then fetch again.
+                    log.warning("consumer.fetch_failed", consumer=durable, error=_describe(error))
+                    await _sleep_unless(stop, 1.0)
+                    continue
+                for index, msg in enumerate(messages):
+                    _WAITING.set(tuple(messages[index + 1 :]))
                     try:
                         await self.handle(msg)
                     except Exception:
@@ -118,24 +148,65 @@ class EventConsumer:
             causation_id=str(envelope.event_id),
             event_type=envelope.type,
         ):
-            started = time.perf_counter()
-            beating = asyncio.create_task(self._beat(msg)) if self._heartbeat else None
-            try:
+            failure = await self._attempt(msg, recorded)
+            outages = 0
+            while failure is not None and is_transient(failure):
+                outages += 1
+                if not await self._wait_out_outage(msg, recorded, failure, outages):
+                    return
+                failure = await self._attempt(msg, recorded)
+            if failure is None:
+                await msg.ack()
+                HANDLED.labels(self.durable, envelope.type, "ok").inc()
+                if outages:
+                    log.info("consumer.outage_over", attempts=outages + 1)
+            elif isinstance(failure, PermanentFailure | UnknownEventType):
+                await self._dead_letter(msg, recorded, _describe(failure))
+            else:
+                await self._retry_or_give_up(msg, recorded, failure)
+
+    async def _attempt(self, msg: Msg, recorded: RecordedEvent) -> Exception | None:
+        """Run the handler once; return what it raised, if anything."""
+        started = time.perf_counter()
+        beating = asyncio.create_task(self._beat(msg)) if self._heartbeat else None
+        try:
+            async with asyncio.timeout(self._attempt_timeout):
                 await self._handler(recorded)
-            except (PermanentFailure, UnknownEventType) as error:
-                await self._dead_letter(msg, recorded, _describe(error))
-                return
-            except Exception as error:
-                await self._retry_or_give_up(msg, recorded, error)
-                return
-            finally:
-                if beating is not None:
-                    beating.cancel()
-                HANDLE_SECONDS.labels(self.durable, envelope.type).observe(
-                    time.perf_counter() - started
-                )
-            await msg.ack()
-            HANDLED.labels(self.durable, envelope.type, "ok").inc()
+        except Exception as error:
+            return error
+        finally:
+            if beating is not None:
+                beating.cancel()
+            HANDLE_SECONDS.labels(self.durable, recorded.envelope.type).observe(
+                time.perf_counter() - started
+            )
+        return None
+
+    async def _wait_out_outage(
+        self, msg: Msg, recorded: RecordedEvent, error: Exception, attempt: int
+    ) -> bool:
+        """Wait before trying again, keeping the delivery alive; False when stopping.
+
+        The delivery is not given back meanwhile: a nak would count toward max_deliver, and
+        an outage longer than the whole backoff would then dead-letter valid work.
+        """
+        delay = min(self._backoff[min(attempt - 1, len(self._backoff) - 1)], OUTAGE_RETRY_CAP_S)
+        HANDLED.labels(self.durable, recorded.envelope.type, "outage").inc()
+        log.warning("consumer.outage", attempt=attempt, delay_s=delay, error=_describe(error))
+        deadline = time.monotonic() + delay
+        while (left := deadline - time.monotonic()) > 0:
+            if await _sleep_unless(self._stop, min(left, self._keepalive)):
+                # Shutting down: hand the message back for another copy, or for our restart.
+                with contextlib.suppress(Exception):
+                    await msg.nak()
+                log.info("consumer.outage_left_for_redelivery")
+                return False
+            for alive in (msg, *_WAITING.get()):
+                try:
+                    await alive.in_progress()
+                except Exception:  # NATS may be the dependency that is down
+                    log.debug("consumer.keepalive_failed", exc_info=True)
+        return True
 
     async def _beat(self, msg: Msg) -> None:
         assert self._heartbeat is not None
@@ -179,6 +250,15 @@ class EventConsumer:
             await self._on_dead_letter(recorded, reason)
         await msg.term()
         HANDLED.labels(self.durable, event_type, "dead_letter").inc()
+
+
+async def _sleep_unless(stop: asyncio.Event, seconds: float) -> bool:
+    """Sleep up to `seconds`; True if `stop` was set meanwhile (returning at once)."""
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        return False
+    return True
 
 
 def _describe(error: BaseException) -> str:

@@ -66,3 +66,16 @@ class ExportFailed(Event):
     format: ExportFormat
     template: str
     reason: str
+
+
+class ExportRetryRequested(Event):
+    """An operator sent the export back to be rendered again (`jobtrail dlq retry`).
+
+    It supersedes an earlier `ExportFailed`: the exporter decides anew, and its next
+    `ExportReady` or `ExportFailed` is the outcome. Nothing earlier is edited.
+    """
+
+    type: ClassVar[str] = "ExportRetryRequested"
+    aggregate_type: ClassVar[str] = "export"
+    export_id: UUID
+    reason: str

@@ -71,3 +71,16 @@ class ResumeVersionAccepted(Event):
     aggregate_type: ClassVar[str] = "resume"
     resume_id: UUID
     version: int
+
+
+class ResumeRetryRequested(Event):
+    """An operator sent the upload back to be read again (`jobtrail dlq retry`).
+
+    It supersedes an earlier `ResumeRejected`: the resume service decides anew, and its
+    next `ResumeParsed` or `ResumeRejected` is the outcome. Nothing earlier is edited.
+    """
+
+    type: ClassVar[str] = "ResumeRetryRequested"
+    aggregate_type: ClassVar[str] = "resume"
+    resume_id: UUID
+    reason: str

@@ -27,6 +27,10 @@ WRONG_LAST_SEQUENCE = 10071
 # An atomic batch whose Msg-Id is already stored is refused whole with this code (a single
 # message gets WRONG_LAST_SEQUENCE first): either way the aggregate moved on since it was read.
 BATCH_DUPLICATE_MSG_ID = 10201
+# The server abandons a batch it did not receive whole (a message dropped by a busy ingest
+# queue): nothing of it was stored, so the same batch may be sent again under a new id.
+BATCH_INCOMPLETE = 10176
+_BATCH_ATTEMPTS = 3
 _EXPECTED_SEQ = "Nats-Expected-Last-Subject-Sequence"
 _EXPECTED_SUBJECT = "Nats-Expected-Last-Subject-Sequence-Subject"
 
@@ -213,7 +217,20 @@ class EventStore:
     async def _publish_batch(
         self, envelopes: Sequence[Envelope], history: AggregateHistory
     ) -> list[int]:
-        batch_id = str(envelopes[0].event_id)
+        for attempt in range(1, _BATCH_ATTEMPTS + 1):
+            try:
+                return await self._publish_batch_once(envelopes, history, attempt)
+            except _BatchIncomplete as incomplete:
+                if attempt == _BATCH_ATTEMPTS:
+                    raise EventLogError(
+                        f"atomic append to {self._stream} failed: {incomplete}"
+                    ) from None
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def _publish_batch_once(
+        self, envelopes: Sequence[Envelope], history: AggregateHistory, attempt: int
+    ) -> list[int]:
+        batch_id = str(envelopes[0].event_id) + (f".{attempt}" if attempt > 1 else "")
         last = len(envelopes)
         for index, envelope in enumerate(envelopes, start=1):
             headers = {
@@ -238,6 +255,8 @@ class EventStore:
             if error:
                 if error.get("err_code") in (WRONG_LAST_SEQUENCE, BATCH_DUPLICATE_MSG_ID):
                     raise self._conflict(history)
+                if error.get("err_code") == BATCH_INCOMPLETE:
+                    raise _BatchIncomplete(str(error))
                 raise EventLogError(f"atomic append to {self._stream} failed: {error}")
             final = int(answer["seq"])
             return list(range(final - last + 1, final + 1))
@@ -254,3 +273,7 @@ def decode_message(msg: Msg) -> RecordedEvent:
     seq_header = headers.get(ORIGINAL_SEQUENCE) or headers.get("Nats-Sequence")
     seq = int(seq_header) if seq_header is not None else int(msg.metadata.sequence.stream)
     return RecordedEvent(Envelope.model_validate_json(msg.data), seq)
+
+
+class _BatchIncomplete(Exception):
+    """The server abandoned an atomic batch before its commit: nothing was stored."""

@@ -244,3 +244,108 @@ async def test_an_undecodable_message_is_dead_lettered_without_calling_the_handl
     assert letter.headers["Jobtrail-Original-Sequence"] == str(ack.seq)
     assert consumer.calls == []
     assert consumer.dead == []  # the hook needs a decoded event to emit a terminal one
+
+
+def _database_down() -> Exception:
+    import psycopg
+    import sqlalchemy.exc
+
+    return sqlalchemy.exc.OperationalError(
+        "SELECT 1", {}, psycopg.OperationalError("connection refused")
+    )
+
+
+async def test_an_outage_longer_than_the_delivery_budget_is_waited_out_on_one_delivery(
+    consumer: ThrowawayConsumer,
+) -> None:
+    # Down for longer than max_deliver (3) × backoff, and longer than ack_wait (5 s).
+    outage_ends = asyncio.get_running_loop().time() + 6.0
+
+    async def database_down_for_a_while(recorded: RecordedEvent, attempt: int) -> None:
+        if asyncio.get_running_loop().time() < outage_ends:
+            raise _database_down()
+
+    seq, _ = await consumer.publish()
+    consumer.start(database_down_for_a_while)
+    await until(lambda: consumer.acked(seq), timeout=WAIT + 6.0)
+    await asyncio.sleep(SETTLE)
+    assert len(consumer.calls) > 3  # more attempts than the budget allows deliveries
+    info = await consumer.info()
+    assert info.delivered is not None
+    assert (info.delivered.consumer_seq, info.num_redelivered) == (1, 0)
+    assert consumer.dead == []
+    assert await consumer.dead_letter_count() == 0
+
+
+async def test_stopping_during_an_outage_returns_promptly_and_leaves_the_event_to_redeliver(
+    consumer: ThrowawayConsumer,
+) -> None:
+    async def database_down(recorded: RecordedEvent, attempt: int) -> None:
+        raise _database_down()
+
+    seq, _ = await consumer.publish()
+    consumer.start(database_down)
+    await until(lambda: len(consumer.calls) >= 2)
+    await consumer.stop()  # fails the test after WAIT if the outage loop ignores the stop
+    assert not await consumer.acked(seq)
+    assert consumer.dead == []
+
+    consumer._stop = asyncio.Event()  # the same durable, started again: the dependency is back
+    consumer.calls.clear()
+    consumer.start(succeeds)
+    await until(lambda: consumer.acked(seq))
+    assert [recorded.seq for recorded in consumer.calls] == [seq]
+    assert await consumer.dead_letter_count() == 0
+
+
+async def test_an_attempt_that_hangs_past_its_timeout_is_an_outage_not_a_failure(
+    consumer: ThrowawayConsumer,
+) -> None:
+    config = consumer.topology.consumers[EVENTS_STREAM][consumer.durable]
+    config["metadata"]["jobtrail_attempt_timeout_seconds"] = "0.3"
+
+    async def hangs_at_first(recorded: RecordedEvent, attempt: int) -> None:
+        if attempt <= 4:  # more hung attempts than max_deliver allows deliveries
+            await asyncio.sleep(3600)
+
+    seq, _ = await consumer.publish()
+    consumer.start(hangs_at_first)
+    await until(lambda: consumer.acked(seq))
+    assert len(consumer.calls) == 5
+    assert consumer.dead == []
+    assert await consumer.dead_letter_count() == 0
+
+
+async def test_events_fetched_with_one_waiting_out_an_outage_are_kept_for_it(
+    consumer: ThrowawayConsumer,
+) -> None:
+    outage_ends = asyncio.get_running_loop().time() + 7.0  # longer than ack_wait (5 s)
+
+    async def database_down_for_a_while(recorded: RecordedEvent, attempt: int) -> None:
+        if asyncio.get_running_loop().time() < outage_ends:
+            raise _database_down()
+
+    first, _ = await consumer.publish()
+    second, _ = await consumer.publish()
+    consumer.start(database_down_for_a_while)  # fetches both; waits out the outage on the first
+    await until(lambda: consumer.calls)
+    # A second copy of the service on the same durable, idle: it would be handed the second
+    # event as soon as its ack_wait ran out.
+    other_calls: list[RecordedEvent] = []
+
+    async def other_copy(recorded: RecordedEvent) -> None:
+        other_calls.append(recorded)
+
+    stop_other = asyncio.Event()
+    other = EventConsumer(consumer.nc, consumer.durable, other_copy, topology=consumer.topology,
+                          fetch_wait=0.2)  # fmt: skip
+    running = asyncio.create_task(other.run(stop_other))
+    try:
+        await until(lambda: consumer.acked(second), timeout=WAIT + 7.0)
+    finally:
+        stop_other.set()
+        await asyncio.wait_for(running, WAIT)
+    assert other_calls == []
+    assert {recorded.seq for recorded in consumer.calls} == {first, second}
+    info = await consumer.info()
+    assert info.num_redelivered == 0

@@ -13,12 +13,22 @@ from jobtrail.stack.postgres import PostgresServer
 from jobtrail.stack.s3 import S3Server
 
 
-class _Server(Protocol):
-    """What the stack needs of each server."""
+class Server(Protocol):
+    """What the stack, and a supervisor restarting it, needs of each server."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def pid(self) -> int | None: ...
 
     def start(self) -> None: ...
 
     def stop(self) -> None: ...
+
+    def running(self) -> bool: ...
+
+    def last_exit_code(self) -> int | None: ...
 
 
 class EmbeddedStack:
@@ -29,7 +39,7 @@ class EmbeddedStack:
 
     def __init__(self, config: StackConfig) -> None:
         self.config = config
-        self._servers: Sequence[_Server] = ()
+        self._servers: Sequence[Server] = ()
         self._endpoints: StackEndpoints | None = None
 
     def start(self) -> StackEndpoints:
@@ -53,6 +63,11 @@ class EmbeddedStack:
             self.stop()
             raise
         return self._endpoints
+
+    @property
+    def servers(self) -> Sequence[Server]:
+        """The running servers (NATS, PostgreSQL, S3), for a supervisor to watch and restart."""
+        return self._servers
 
     def stop(self) -> None:
         """Stop every server in parallel (S3, the slowest, takes about a second)."""

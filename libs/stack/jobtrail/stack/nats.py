@@ -13,6 +13,8 @@ SERVER_NAME = "jobtrail"
 class NatsServer:
     """One standalone nats-server with JetStream enabled."""
 
+    name = "nats"
+
     def __init__(self, config: StackConfig) -> None:
         self._config = config
         self._config_file = config.data_dir / "run" / "nats.conf"
@@ -39,6 +41,19 @@ class NatsServer:
     def stop(self) -> None:
         """Stop the server; JetStream flushes its file store on SIGTERM."""
         self._process.stop()
+
+    @property
+    def pid(self) -> int | None:
+        """Process id of the running server."""
+        return self._process.pid
+
+    def running(self) -> bool:
+        """Whether the server process is alive."""
+        return self._process.running()
+
+    def last_exit_code(self) -> int | None:
+        """How the last server process ended (negative: the signal that killed it)."""
+        return self._process.last_exit_code()
 
     def durability(self) -> str:
         """The JetStream sync setting in force, as the server reports it."""

@@ -32,6 +32,8 @@ _CREATE_DATABASE = (
 class PostgresServer:
     """One PostgreSQL cluster: initialised on first start, kept across restarts."""
 
+    name = "postgres"
+
     def __init__(self, config: StackConfig) -> None:
         self._config = config
         self._cluster = config.data_dir / "postgres"
@@ -61,9 +63,35 @@ class PostgresServer:
 
     def stop(self) -> None:
         """Stop the server, ending open sessions (fast shutdown)."""
-        if self._running:
+        if self._running and self.running():
             self._pg_ctl("stop", "-w", "-m", "fast")
-            self._running = False
+        self._running = False
+
+    @property
+    def pid(self) -> int | None:
+        """Process id of the postmaster, from its lock file (pg_ctl detaches it from us)."""
+        try:
+            first_line = (self._cluster / "postmaster.pid").read_text().split("\n", 1)[0]
+            return int(first_line)
+        except (OSError, ValueError):
+            return None
+
+    def running(self) -> bool:
+        """Whether the postmaster named in the lock file is alive (not gone, not a zombie)."""
+        pid = self.pid
+        if not self._running or pid is None:
+            return False
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return False
+        command, _, rest = stat.partition(" (")[2].rpartition(") ")
+        # The pid may have been reused by another program since the postmaster died.
+        return command.startswith("postgres") and rest.split()[:1] not in (["Z"], ["X"])
+
+    def last_exit_code(self) -> int | None:
+        """Unknown: the postmaster is pg_ctl's child, not ours."""
+        return None
 
     def durability(self) -> str:
         """fsync and synchronous_commit as the server reports them."""

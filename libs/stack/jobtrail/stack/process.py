@@ -85,6 +85,26 @@ class ServerProcess:
         self._env = None if env is None else dict(env)
         self._cwd = cwd
         self._process: subprocess.Popen[bytes] | None = None
+        self._exit_code: int | None = None
+
+    @property
+    def pid(self) -> int | None:
+        """Process id of the running server, None when none runs."""
+        return None if self._process is None else self._process.pid
+
+    def running(self) -> bool:
+        """Whether the server process is alive (it may still be starting)."""
+        if self._process is None:
+            return False
+        if (code := self._process.poll()) is not None:
+            self._exit_code = code
+            return False
+        return True
+
+    def last_exit_code(self) -> int | None:
+        """The exit code of the server process that ended last (negative: killed by a signal)."""
+        self.running()
+        return self._exit_code
 
     def start(self, ready: Callable[[], bool], timeout: float = 30.0) -> None:
         """Spawn the server and wait until `ready()` holds; raise with the log tail otherwise."""

@@ -15,6 +15,8 @@ _MAX_SOCKET_PATH = 107
 class S3Server:
     """SeaweedFS master, volume, filer and S3 gateway started together by `weed mini`."""
 
+    name = "s3"
+
     def __init__(self, config: StackConfig) -> None:
         self._config = config
         log = ServerLog(config.data_dir / "logs" / "s3.log")
@@ -44,12 +46,27 @@ class S3Server:
         """Start weed mini and wait until the S3 gateway reports healthy."""
         self._store.mkdir(parents=True, exist_ok=True)
         self._sockets.mkdir(parents=True, exist_ok=True)
+        # A weed killed with SIGKILL leaves its sockets behind; the next one could not bind.
+        self._remove_stray_sockets()
         self._process.start(self._healthy)
 
     def stop(self) -> None:
         """Stop every SeaweedFS component (takes about a second)."""
         self._process.stop()
         self._remove_stray_sockets()
+
+    @property
+    def pid(self) -> int | None:
+        """Process id of the running weed."""
+        return self._process.pid
+
+    def running(self) -> bool:
+        """Whether weed is alive."""
+        return self._process.running()
+
+    def last_exit_code(self) -> int | None:
+        """How the last weed process ended (negative: the signal that killed it)."""
+        return self._process.last_exit_code()
 
     def _argv(self) -> list[str]:
         """The weed command line; every port is explicit so several stacks can run at once."""
@@ -87,8 +104,10 @@ class S3Server:
         return [f"-filer.localSocket={filer}", f"-s3.localSocket={s3}"]
 
     def _remove_stray_sockets(self) -> None:
-        """Delete the gRPC sockets weed always creates in /tmp and does not always remove."""
+        """Delete the sockets weed always creates (in /tmp and ours) and does not always remove."""
         config = self._config
+        for leftover in self._sockets.glob("*.sock"):
+            leftover.unlink(missing_ok=True)
         for component, port in (
             ("master", config.weed_master_grpc_port),
             ("volume", config.weed_volume_grpc_port),

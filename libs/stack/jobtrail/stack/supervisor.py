@@ -1,4 +1,9 @@
-"""Run Jobtrail's services as child processes next to the embedded stack (`jobtrail dev`)."""
+"""Run Jobtrail's services as child processes next to the embedded stack (`jobtrail dev`).
+
+A service or server that dies is started again after a delay that doubles with each crash
+in a row (capped), and the count starts over once it has stayed up for a while. Only
+stop() (Ctrl-C or SIGTERM in `serve_until_stopped`) ends them all.
+"""
 
 import contextlib
 import os
@@ -8,11 +13,12 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TextIO
 
-from jobtrail.stack.embedded import EmbeddedStack
+from jobtrail.stack.embedded import EmbeddedStack, Server
 from jobtrail.stack.errors import StackError
 from jobtrail.stack.probes import http_status
 
@@ -35,10 +41,40 @@ class ProcessSpec:
 
 @dataclass(frozen=True)
 class ChildExit:
-    """A supervised service that exited while it was meant to be running."""
+    """A supervised service or server that exited while it was meant to be running.
+
+    returncode is None when it cannot be known (PostgreSQL's postmaster is not our child).
+    """
 
     name: str
-    returncode: int
+    returncode: int | None
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Delay before restart n (1, 2, …) of crashes in a row: initial × factor^(n-1), at most cap.
+
+    A process that stayed up for reset_after seconds starts again from the first delay.
+    """
+
+    initial: float = 0.5
+    factor: float = 2.0
+    cap: float = 30.0
+    reset_after: float = 60.0
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait before restart number `attempt` (1-based)."""
+        return float(min(self.cap, self.initial * self.factor ** max(0, attempt - 1)))
+
+
+@dataclass(frozen=True)
+class Restart:
+    """One restart decision: who died, how, which attempt in a row, and the wait before it."""
+
+    name: str
+    exit_code: int | None
+    attempt: int
+    delay: float
 
 
 class _Child:
@@ -68,39 +104,78 @@ class _Child:
 
 
 class Supervisor:
-    """Starts services, prefixes their output with their name, and stops them together."""
+    """Starts services, prefixes their output, restarts whatever dies, and stops them together."""
 
-    def __init__(self, output: TextIO | None = None, *, health_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        output: TextIO | None = None,
+        *,
+        health_timeout: float = 30.0,
+        backoff: Backoff | None = None,
+        on_restart: Callable[[Restart], None] | None = None,
+    ) -> None:
         self._output = output if output is not None else sys.stdout
         self._health_timeout = health_timeout
-        self._children: list[_Child] = []
+        self._backoff = backoff or Backoff()
+        self._on_restart = on_restart
+        self._children: dict[str, _Child] = {}
         self._exits: list[ChildExit] = []
+        self._restarts: dict[str, int] = {}
+        self._watchers: list[threading.Thread] = []
         self._lock = threading.Lock()
-        self._stopping = False
+        self._stopping = threading.Event()
         self._width = 0
 
     @property
     def unexpected_exits(self) -> list[ChildExit]:
-        """Services that exited on their own since run()."""
+        """Services and servers that exited on their own since run()."""
         with self._lock:
             return list(self._exits)
 
-    def run(self, specs: Sequence[ProcessSpec]) -> None:
-        """Start every service and return once each health_url answers 200."""
-        self._stopping = False
-        self._width = max((len(spec.name) for spec in specs), default=0)
+    @property
+    def restart_counts(self) -> dict[str, int]:
+        """How many times each service and server was started again since run()."""
+        with self._lock:
+            return dict(self._restarts)
+
+    def pid(self, name: str) -> int | None:
+        """Process id of a service's current process (None while it is down)."""
+        with self._lock:
+            child = self._children.get(name)
+        if child is None or child.process.poll() is not None:
+            return None
+        return child.process.pid
+
+    def run(self, specs: Sequence[ProcessSpec], servers: Sequence[Server] = ()) -> None:
+        """Start every service, return once each health_url answers 200, then keep them up.
+
+        From then on a service that exits, or one of `servers` that is no longer running,
+        is restarted with backoff until stop().
+        """
+        self._stopping.clear()
+        names = [spec.name for spec in specs] + [server.name for server in servers]
+        self._width = max((len(name) for name in names), default=0)
         try:
             for spec in specs:
-                self._children.append(self._spawn(spec))
+                self._children[spec.name] = self._spawn(spec)
             self._wait_until_healthy(time.monotonic() + self._health_timeout)
         except BaseException:
             self.stop()
             raise
+        for spec in specs:
+            self._watch(spec.name, partial(self._service_exit, spec.name),
+                        partial(self._respawn, spec))  # fmt: skip
+        for server in servers:
+            self._watch(server.name, partial(_server_exit, server), server.start)
 
     def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM every service, wait up to `timeout` s in all, then SIGKILL what remains."""
-        self._stopping = True
-        children, self._children = self._children, []
+        self._stopping.set()
+        watchers, self._watchers = self._watchers, []
+        for watcher in watchers:  # a watcher may be starting a server: let it finish first
+            watcher.join()
+        with self._lock:
+            children, self._children = list(self._children.values()), {}
         for child in children:
             child.signal_group(signal.SIGTERM)
         deadline = time.monotonic() + timeout
@@ -112,6 +187,69 @@ class Supervisor:
                 child.process.wait()
         for child in children:
             self._finish_forwarding(child)
+
+    def _watch(
+        self, name: str, exited: Callable[[], tuple[bool, int | None]], start: Callable[[], None]
+    ) -> None:
+        """Start a thread that restarts `name` with backoff whenever `exited()` says it died."""
+        thread = threading.Thread(
+            target=self._keep_up, args=(name, exited, start), name=f"watch-{name}", daemon=True
+        )
+        self._watchers.append(thread)
+        thread.start()
+
+    def _keep_up(
+        self, name: str, exited: Callable[[], tuple[bool, int | None]], start: Callable[[], None]
+    ) -> None:
+        """Poll `name`; when it is down, wait the backoff delay and start it again."""
+        attempt, up_since = 0, time.monotonic()
+        while not self._stopping.wait(0.1):
+            dead, code = exited()
+            if not dead:
+                continue
+            if time.monotonic() - up_since >= self._backoff.reset_after:
+                attempt = 0
+            attempt += 1
+            restart = Restart(name, code, attempt, self._backoff.delay(attempt))
+            with self._lock:
+                self._exits.append(ChildExit(name, code))
+            self._say(name, f"exited (code {code}); restart {attempt} in {restart.delay:g} s")
+            if self._on_restart is not None:
+                self._on_restart(restart)
+            if self._stopping.wait(restart.delay):
+                return
+            try:
+                start()
+            except Exception as error:  # reported, then retried with backoff
+                self._say(name, f"restart {attempt} failed: {error}")
+            else:
+                with self._lock:
+                    self._restarts[name] = self._restarts.get(name, 0) + 1
+            up_since = time.monotonic()
+
+    def _service_exit(self, name: str) -> tuple[bool, int | None]:
+        """Whether a service's process has ended, and its exit code."""
+        with self._lock:
+            child = self._children.get(name)
+        if child is None:
+            return True, None
+        code = child.process.poll()
+        return code is not None, code
+
+    def _respawn(self, spec: ProcessSpec) -> None:
+        """Start a service again, unless stop() began meanwhile."""
+        with self._lock:
+            if self._stopping.is_set():
+                return
+            old = self._children.pop(spec.name, None)
+        if old is not None:
+            self._finish_forwarding(old)
+        child = self._spawn(spec)
+        with self._lock:
+            self._children[spec.name] = child
+            stopping = self._stopping.is_set()
+        if stopping:  # stop() collected the children before this one was added
+            child.signal_group(signal.SIGKILL)
 
     def _spawn(self, spec: ProcessSpec) -> _Child:
         """Start one service in its own process group, its output piped to a forwarder."""
@@ -146,9 +284,7 @@ class Supervisor:
             child.recent.append(line.rstrip("\n"))
             self._say(child.spec.name, line.rstrip("\n"))
         returncode = child.process.wait()
-        if not self._stopping:
-            with self._lock:
-                self._exits.append(ChildExit(child.spec.name, returncode))
+        if not self._stopping.is_set():
             self._say(child.spec.name, f"exited unexpectedly with code {returncode}")
 
     def _say(self, name: str, line: str) -> None:
@@ -159,7 +295,7 @@ class Supervisor:
 
     def _wait_until_healthy(self, deadline: float) -> None:
         """Poll every health_url until all answer 200, a service dies, or the deadline passes."""
-        pending = [child for child in self._children if child.spec.health_url]
+        pending = [child for child in self._children.values() if child.spec.health_url]
         while pending:
             for child in pending:
                 if (returncode := child.process.poll()) is not None:
@@ -184,9 +320,9 @@ class Supervisor:
 
 
 def serve_until_stopped(supervisor: Supervisor, stack: EmbeddedStack | None = None) -> int:
-    """Block until Ctrl-C, SIGTERM or a service's exit; then stop the services, then the stack.
+    """Block until Ctrl-C or SIGTERM (crashes are restarted meanwhile); then stop it all.
 
-    Call from the main thread. Returns 0 after a signal, 1 after a service exited on its own.
+    Call from the main thread. Services stop first, then the stack's servers. Returns 0.
     """
     received: list[int] = []
     # The handler only records the signal: stopping happens below, never inside a handler.
@@ -195,7 +331,7 @@ def serve_until_stopped(supervisor: Supervisor, stack: EmbeddedStack | None = No
         for signum in (signal.SIGINT, signal.SIGTERM)
     }
     try:
-        while not received and not supervisor.unexpected_exits:
+        while not received:
             time.sleep(0.2)
     finally:
         try:
@@ -205,7 +341,14 @@ def serve_until_stopped(supervisor: Supervisor, stack: EmbeddedStack | None = No
                 stack.stop()
             for signum, handler in handlers.items():
                 signal.signal(signum, handler)
-    return 0 if received else 1
+    return 0
+
+
+def _server_exit(server: Server) -> tuple[bool, int | None]:
+    """Whether a server is down, and its last exit code when known."""
+    if server.running():
+        return False, None
+    return True, server.last_exit_code()
 
 
 def _healthy(child: _Child) -> bool:

@@ -4,7 +4,9 @@ Idempotent through the job's own events: a redelivered job that already ended de
 nothing; one whose worker died mid-way starts again, finds its cached output (or asks the
 model again) and reuses the resume version it may already have stored. Cancellation is
 checked before the work and at every progress step: each step is an append that conflicts
-with an `AIJobCancelled` appended meanwhile.
+with an `AIJobCancelled` appended meanwhile. Only outcomes after the latest
+`AIJobRetryRequested` count, so `jobtrail dlq retry` runs a failed job again. An outage
+(database, NATS or S3 unavailable) is waited out by the consumer, never a failed job.
 """
 
 from __future__ import annotations
@@ -37,11 +39,15 @@ from jobtrail.events.ai import (
     AIOutputReady,
 )
 from jobtrail.events.resumes import ResumeVersionCreated
+from jobtrail.events.retries import decided
 from jobtrail.events.users import ProfileUpdated
 
 ACTOR = "service:ai-worker"
 TERMINAL = {"AIOutputReady", "AIJobFailed", "AIJobCancelled"}
-GAVE_UP = "The AI job failed after several attempts ({why}). Please try again later."
+GAVE_UP = (
+    "The AI job failed on our side after several attempts ({why}). "
+    "Our team has been alerted and can retry it, or you can try again later."
+)
 
 log = structlog.get_logger("jobtrail.ai_worker")
 
@@ -96,7 +102,7 @@ class JobRun:
 
 
 def ended(history: AggregateHistory) -> bool:
-    return any(e.envelope.type in TERMINAL for e in history.events)
+    return decided(history.events, TERMINAL)
 
 
 async def run_job(recorded: RecordedEvent, deps: AIDeps) -> None:

@@ -5,8 +5,10 @@ redelivered request finds the export ready or failed and decides nothing; one th
 crashed between storing the file and appending the event renders the same bytes again
 (the files are keyed by their sha256, so that is a no-op) and appends an event with the
 same id. Input that can never render (a missing document, an unknown template) is
-answered with `ExportFailed` at once; anything else is retried, and after the last
-attempt `give_up` records the failure, so no job seeker waits forever.
+answered with `ExportFailed` at once; an outage (database, NATS or S3 unavailable) is
+waited out by the consumer; anything else is retried, and after the last attempt `give_up`
+records the failure, so no job seeker waits forever. Only outcomes after the latest
+`ExportRetryRequested` count, so `jobtrail dlq retry` makes the exporter render again.
 """
 
 from __future__ import annotations
@@ -22,14 +24,16 @@ from jobtrail.blobs import BlobStore
 from jobtrail.docstore import DocumentNotFound, DocumentStore, DocumentVersion
 from jobtrail.events import ConcurrencyConflict, EventContext, EventStore, RecordedEvent
 from jobtrail.events.exports import ExportFailed, ExportReady, ExportRequested
+from jobtrail.events.retries import decided
 from jobtrail.exporter.render import Rendered, UnknownTemplate, render_letter, render_resume
 
 ACTOR = "service:exporter"
 CONFLICT_ATTEMPTS = 3
 GAVE_UP = (
-    "We could not produce this file after several attempts. Please request the export "
-    "again; if it keeps failing, try the other format or template."
+    "Something went wrong on our side while producing this file; it is not a problem with "
+    "your document. Our team has been alerted and can retry it, or you can request it again later."
 )
+OUTCOMES = ("ExportReady", "ExportFailed")
 
 log = structlog.get_logger("jobtrail.exporter")
 
@@ -153,4 +157,4 @@ def _identity(request: ExportRequested) -> dict[str, Any]:
 
 
 def _already_decided(events: list[RecordedEvent]) -> bool:
-    return any(e.envelope.type in {"ExportReady", "ExportFailed"} for e in events)
+    return decided(events, OUTCOMES)

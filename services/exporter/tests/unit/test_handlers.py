@@ -14,7 +14,8 @@ from uuid import UUID, uuid4
 from jobtrail.blobs import StoredBlob
 from jobtrail.docstore import DocumentNotFound, DocumentVersion
 from jobtrail.events import AggregateHistory, Event, EventContext, RecordedEvent, seal
-from jobtrail.events.exports import ExportRequested
+from jobtrail.events.exports import ExportRequested, ExportRetryRequested
+from jobtrail.events.retries import retry_request
 from jobtrail.exporter.handlers import GAVE_UP, ExporterDeps, give_up, render_export
 
 SAMPLE = json.loads(
@@ -167,3 +168,26 @@ async def test_a_cover_letter_is_signed_with_its_resume() -> None:
     ready = events.log[-1].envelope.data
     assert ready["filename"] == "Richard-Hendriks-cover-letter-v3.pdf"
     assert ready["document"] == "cover_letter"
+
+
+async def test_a_retry_request_supersedes_the_failure_and_the_export_is_rendered_once() -> None:
+    deps, events, documents, files = make_deps(fail=True)
+    resume_id = uuid4()
+    documents.docs[resume_id, 1] = SAMPLE
+    request = a_request(resume_id)
+    recorded = await requested(deps, request)
+    await give_up(recorded, deps, "RuntimeError: a bug, since fixed")
+    files.fail = False
+
+    history = await events.load("export", request.export_id)
+    retry = retry_request(recorded.envelope, history.events, "dlq retry of 7")
+    assert isinstance(retry, ExportRetryRequested)
+    await events.append(history, [retry], EventContext(actor="operator", correlation_id="c"))
+    await render_export(recorded, deps)  # the retried delivery
+    await render_export(recorded, deps)  # and a redelivery of it
+
+    assert events.types(request.export_id) == [
+        "ExportRequested", "ExportFailed", "ExportRetryRequested", "ExportReady",
+    ]  # fmt: skip
+    ready = await events.load("export", request.export_id)
+    assert retry_request(recorded.envelope, ready.events, "again") is None  # nothing failed

@@ -22,9 +22,10 @@ from jobtrail.events.subjects import ALL_EVENTS
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.handlers.applications import run_follow_ups
 from jobtrail.gateway.handlers.notifications import NOTIFIER, Notifier
-from jobtrail.gateway.readmodels.audit import AuditTrail
+from jobtrail.gateway.readmodels.audit import AuditTrail, load_key
+from jobtrail.gateway.readmodels.audit_anchors import AuditAnchorer
 from jobtrail.gateway.readmodels.projection import ReadModels
-from jobtrail.gateway.readmodels.projector import Projector
+from jobtrail.gateway.readmodels.projector import Projector, none_stalled
 from jobtrail.gateway.readmodels.tables import SCHEMA
 from jobtrail.gateway.security import TokenIssuer
 from jobtrail.gateway.settings import GatewaySettings
@@ -48,10 +49,16 @@ def migrate(database_url: str) -> None:
     upgrade_to_head(database_url, MIGRATIONS, SCHEMA)
 
 
-def projectors_for(deps: Deps) -> list[Projector]:
+def audit_key(settings: GatewaySettings) -> bytes | None:
+    """The audit chain's HMAC key, kept outside the database (None: rows are not MAC'd)."""
+    return load_key(settings.audit_hmac_key, settings.audit_hmac_key_file)
+
+
+def projectors_for(deps: Deps, audit_engine: AsyncEngine | None = None) -> list[Projector]:
+    """The read models' projector and the audit log's, on its own engine when given."""
     return [
         Projector(deps.engine, deps.events, ReadModels()),
-        Projector(deps.engine, deps.events, AuditTrail()),
+        Projector(audit_engine or deps.engine, deps.events, AuditTrail(audit_key(deps.settings))),
     ]
 
 
@@ -61,18 +68,30 @@ async def bootstrap(settings: GatewaySettings) -> AsyncIterator[Gateway]:
     async with jetstream(settings.nats_url, "gateway", consumers=(NOTIFIER,)) as link:
         await asyncio.to_thread(migrate, settings.database_url)
         engine = create_async_engine(settings.database_url, pool_size=10, max_overflow=10)
+        # The audit projector appends as its own role when one is configured.
+        audit_engine = (
+            create_async_engine(settings.audit_database_url, pool_size=2, max_overflow=2)
+            if settings.audit_database_url
+            else None
+        )
         try:
             documents = await open_document_store(settings.effective_docstore_url)
             try:
-                yield await _assemble(settings, link, engine, documents)
+                yield await _assemble(settings, link, engine, documents, audit_engine)
             finally:
                 await documents.close()
         finally:
+            if audit_engine is not None:
+                await audit_engine.dispose()
             await engine.dispose()
 
 
 async def _assemble(
-    settings: GatewaySettings, link: JetStreamLink, engine: AsyncEngine, documents: DocumentStore
+    settings: GatewaySettings,
+    link: JetStreamLink,
+    engine: AsyncEngine,
+    documents: DocumentStore,
+    audit_engine: AsyncEngine | None = None,
 ) -> Gateway:
     files = await BlobStore.open(settings, public_endpoint=settings.s3_public_endpoint)
     tokens = TokenIssuer(
@@ -81,7 +100,7 @@ async def _assemble(
         timedelta(days=settings.refresh_token_days),
     )
     deps = Deps(settings, EventStore(link.nc), engine, documents, files, tokens)
-    projectors = projectors_for(deps)
+    projectors = projectors_for(deps, audit_engine)
 
     async def wake(_: Msg) -> None:
         for projector in projectors:
@@ -93,6 +112,7 @@ async def _assemble(
         "postgres": lambda: _ping(deps),
         "s3": files.ping,
         "documents": documents.ping,
+        "projections": lambda: none_stalled(projectors),  # not retrying an outage for long
     }
     notifier = EventConsumer(
         link.nc, NOTIFIER, Notifier(deps.events, settings.strong_match_score),
@@ -102,7 +122,14 @@ async def _assemble(
     async def follow_ups(stop: asyncio.Event) -> None:
         await run_follow_ups(deps, stop)
 
-    return Gateway(deps, link.nc, projectors, checks, tasks=[notifier.run, follow_ups])
+    anchorer = AuditAnchorer(
+        engine, link.nc, key=audit_key(settings), subject=settings.audit_anchor_subject,
+        every_rows=settings.audit_anchor_every_rows,
+        every_seconds=settings.audit_anchor_every_seconds,
+    )  # fmt: skip
+    return Gateway(
+        deps, link.nc, projectors, checks, tasks=[notifier.run, follow_ups, anchorer.run]
+    )
 
 
 async def _ping(deps: Deps) -> None:

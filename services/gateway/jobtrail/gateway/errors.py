@@ -8,6 +8,8 @@ class DomainError(Exception):
 
     status: int = 400
     code: str = "bad_request"
+    # Seconds after which repeating the request can succeed (sent as Retry-After).
+    retry_after: int | None = None
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -42,6 +44,15 @@ class InvalidInput(DomainError):
 class PayloadTooLarge(DomainError):
     status = 413
     code = "payload_too_large"
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class UnsupportedMediaType(DomainError):

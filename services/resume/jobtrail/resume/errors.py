@@ -138,5 +138,22 @@ def too_little_text(words: int) -> UnreadableResume:
     )
 
 
+def file_gone() -> UnreadableResume:
+    """The stored upload cannot be found any more (it was never the file's content)."""
+    return UnreadableResume(
+        "file_missing",
+        "We could not find the file you uploaded in our storage. Please upload it again.",
+    )
+
+
+def internal_error() -> UnreadableResume:
+    """Reading failed for a reason on our side: never blamed on the file or the job seeker."""
+    return UnreadableResume(
+        "processing_failed",
+        "Something went wrong on our side while reading this file; it is not a problem with "
+        "your file. Our team has been alerted and can retry it, or you can upload it again later.",
+    )
+
+
 def _mib(size: int) -> str:
     return f"{size / (1 << 20):.1f} MiB"

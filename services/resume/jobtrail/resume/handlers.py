@@ -3,7 +3,10 @@
 Idempotent without an inbox: the decision is a function of the resume's own events. A
 redelivered upload finds the resume already parsed or rejected and decides nothing; one
 that crashed between storing the document and appending the events stores the same
-content again (a no-op) and appends events with the same ids.
+content again (a no-op) and appends events with the same ids. Only outcomes after the
+latest `ResumeRetryRequested` count, so `jobtrail dlq retry` makes the service decide again.
+An outage (database, NATS or S3 unavailable) is never turned into a rejection: the
+consumer waits it out; only an error retrying cannot fix reaches `give_up`.
 """
 
 from __future__ import annotations
@@ -30,15 +33,13 @@ from jobtrail.events.resumes import (
     ResumeVersionAccepted,
     ResumeVersionCreated,
 )
-from jobtrail.resume.errors import UnreadableResume
+from jobtrail.events.retries import decided
+from jobtrail.resume.errors import UnreadableResume, file_gone, internal_error
 from jobtrail.resume.reading import ReadResume, read_resume
 
 ACTOR = "service:resume"
 CONFLICT_ATTEMPTS = 3
-GAVE_UP = (
-    "We could not process this file after several attempts. Please upload it again; "
-    "if it keeps failing, try saving it as PDF or DOCX."
-)
+OUTCOMES = ("ResumeParsed", "ResumeRejected")
 
 log = structlog.get_logger("jobtrail.resume")
 
@@ -72,7 +73,7 @@ async def _parse_once(recorded: RecordedEvent, upload: ResumeUploaded, deps: Res
         return
     try:
         data = await deps.files.get(upload.file_key, upload.file_version)
-    except BlobNotFound as missing:
+    except BlobNotFound as missing:  # S3 answered that it has no such file: not an outage
         raise PermanentFailure(f"the uploaded file is gone: {missing}") from missing
     try:
         read = await asyncio.to_thread(read_resume, data, deps.max_file_bytes)
@@ -97,7 +98,10 @@ async def give_up(recorded: RecordedEvent, deps: ResumeDeps, reason: str) -> Non
     history = await deps.events.load("resume", upload.resume_id)
     if _already_decided(history.events):
         return
-    rejected = ResumeRejected(resume_id=upload.resume_id, code="processing_failed", reason=GAVE_UP)
+    # Never the file's fault by default: only a file that is really gone says so.
+    gone = reason.startswith(f"{PermanentFailure.__name__}: the uploaded file is gone")
+    why = file_gone() if gone else internal_error()
+    rejected = ResumeRejected(resume_id=upload.resume_id, code=why.code, reason=why.message)
     await deps.events.append(history, [rejected], EventContext.caused_by(recorded.envelope, ACTOR))
 
 
@@ -130,4 +134,4 @@ async def _store_first_version(
 
 
 def _already_decided(events: list[RecordedEvent]) -> bool:
-    return any(e.envelope.type in {"ResumeParsed", "ResumeRejected"} for e in events)
+    return decided(events, OUTCOMES)

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jobtrail.cli import dev, ingest, operations
+from jobtrail.cli import dev, ingest, integrity, operations
 from jobtrail.cli.settings import CliSettings
 from jobtrail.events.subjects import ALL_EVENTS
 from jobtrail.stack import StackError
@@ -20,9 +20,11 @@ app = typer.Typer(help="Jobtrail operator CLI.", no_args_is_help=True, add_compl
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 events_app = typer.Typer(help="The event log.", no_args_is_help=True)
 dlq_app = typer.Typer(help="Dead-lettered events.", no_args_is_help=True)
+docs_app = typer.Typer(help="The document store.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.add_typer(events_app, name="events")
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(docs_app, name="docs")
 app.command("ingest")(ingest.ingest)
 out = Console()
 
@@ -45,30 +47,72 @@ def dev_command(
 def replay(
     projection: Annotated[str, typer.Argument(help="which read models to rebuild: gateway")],
 ) -> None:
-    """Drop a service's read models and rebuild them from the first event."""
+    """Rebuild a service's read models from the first event in shadow tables and swap them
+    in when done; the old ones keep serving meanwhile, and stay if the replay fails."""
     if projection != "gateway":
         out.print(f"[red]unknown projection {projection!r}; known: gateway[/red]")
         raise typer.Exit(2)
-    position, seconds = asyncio.run(operations.replay_gateway(CliSettings()))
-    rate = position / seconds if seconds else 0.0
+    try:
+        report = asyncio.run(operations.replay_gateway(CliSettings()))
+    except Exception as error:
+        out.print(
+            f"[red]replay failed ({type(error).__name__}: {error}); the read models in service "
+            "were not changed[/red]"
+        )
+        raise typer.Exit(1) from error
+    rate = report.position / report.seconds if report.seconds else 0.0
     out.print(
-        f"gateway read models rebuilt up to sequence {position} "
-        f"in {seconds:.2f} s ({rate:,.0f} events/s)"
+        f"gateway read models rebuilt up to sequence {report.position} "
+        f"in {report.seconds:.2f} s ({rate:,.0f} events/s)"
     )
+    for skipped in report.skipped:
+        out.print(f"[yellow]skipped seq {skipped.seq} ({skipped.type}):[/yellow] {skipped.error}")
+    if report.skipped:
+        out.print(f"{len(report.skipped)} event(s) skipped; see `jobtrail dlq list`")
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Recompute the audit log's hash chain; name the first row that does not match."""
-    report = asyncio.run(operations.audit_verify(CliSettings()))
+def audit_verify(
+    key_file: Annotated[
+        Path | None, typer.Option(help="file holding the audit HMAC key (else the settings')")
+    ] = None,
+) -> None:
+    """Check the audit log: every row's hash and MAC, its anchors, its tail; name the first
+    row that does not hold."""
+    try:
+        verdict = asyncio.run(integrity.audit_verify(CliSettings(), key_file))
+    except ValueError as error:  # an unreadable or empty key file
+        out.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    for warning in verdict.warnings:
+        out.print(f"[yellow]warning:[/yellow] {warning}")
+    report = verdict.report
     if report.ok:
-        out.print(f"[green]audit chain intact[/green]: {report.rows_checked} rows verified")
+        out.print(
+            f"[green]audit chain intact[/green]: {report.rows_checked} rows verified, "
+            f"{report.macs_checked} MACs checked, {report.anchors_checked} anchors matched"
+        )
         return
     out.print(
         f"[red]audit chain broken at sequence {report.first_broken_seq}[/red]: {report.reason} "
         f"({report.rows_checked} rows before it verified)"
     )
     raise typer.Exit(1)
+
+
+@docs_app.command("verify")
+def docs_verify() -> None:
+    """Check every stored document version against its sha256; list those that differ."""
+    checked, bad = asyncio.run(integrity.docs_verify(CliSettings()))
+    for check in bad:
+        out.print(
+            f"[red]document {check.doc_id} version {check.version}[/red]: content hashes to "
+            f"{check.actual_sha256}, stored sha256 is {check.stored_sha256}"
+        )
+    if bad:
+        out.print(f"[red]{len(bad)} of {checked} document versions failed their integrity check")
+        raise typer.Exit(1)
+    out.print(f"[green]documents intact[/green]: {checked} versions verified")
 
 
 @events_app.command("tail")
@@ -93,6 +137,13 @@ def dlq_list() -> None:
         table.add_row(str(d.seq), d.consumer, d.subject.rsplit(".", 1)[-1], str(d.original_seq),
                       d.deliveries, d.error)  # fmt: skip
     out.print(table if letters else "no dead letters")
+    failed = asyncio.run(operations.projection_failures(CliSettings()))
+    passed = Table("seq", "projection", "event", "event id", "failed at", "error",
+                   title="projection failures (events a read model passed over)")  # fmt: skip
+    for f in failed:
+        passed.add_row(str(f.seq), f.projection, f.type, str(f.event_id or "-"),
+                       f.failed_at.isoformat(timespec="seconds"), f.error)  # fmt: skip
+    out.print(passed if failed else "no projection failures")
 
 
 @dlq_app.command("retry")

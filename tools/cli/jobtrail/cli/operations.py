@@ -1,22 +1,24 @@
-"""`jobtrail replay | audit verify | events tail | dlq list | dlq retry`."""
+"""`jobtrail replay | events tail | dlq list | dlq retry` (audit and docs: integrity.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
+import sqlalchemy as sa
 from nats.aio.client import Client as NATS
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from jobtrail.cli.settings import CliSettings
-from jobtrail.events import EventStore
+from jobtrail.events import ConcurrencyConflict, Envelope, EventContext, EventStore
 from jobtrail.events.connection import connect_nats
+from jobtrail.events.retries import retry_request
 from jobtrail.events.subjects import (
     DLQ_STREAM,
     ORIGINAL_SEQUENCE,
@@ -24,10 +26,8 @@ from jobtrail.events.subjects import (
     RETRY_STREAM,
     retry_subject,
 )
-from jobtrail.gateway.readmodels import projection
-from jobtrail.gateway.readmodels.audit import ChainReport, verify_chain
-from jobtrail.gateway.readmodels.projection import READ_MODELS, ReadModels
-from jobtrail.gateway.readmodels.projector import Projector, reset
+from jobtrail.gateway.readmodels.projector import failures
+from jobtrail.gateway.readmodels.replay import ReplayReport, replay
 
 console = Console(stderr=True)
 
@@ -50,23 +50,28 @@ async def connections(settings: CliSettings) -> AsyncIterator[Connections]:
         await nc.close()
 
 
-async def replay_gateway(settings: CliSettings) -> tuple[int, float]:
-    """Drop the gateway's read models and rebuild them from sequence 1."""
+async def replay_gateway(settings: CliSettings) -> ReplayReport:
+    """Rebuild the gateway's read models from sequence 1 in shadow tables, then swap them in.
+
+    The read models in service keep serving until the swap; a failed replay leaves them.
+    """
     async with connections(settings) as c:
-        await reset(c.engine, projection.NAME, READ_MODELS)
-        projector = Projector(c.engine, c.events, ReadModels())
-        started = time.perf_counter()
         with _progress() as bar:
             task = bar.add_task("replaying", total=await c.events.last_sequence() or None)
-            position = await projector.catch_up(
-                progress=lambda done, total: bar.update(task, completed=done, total=total)
-            )
-        return position, time.perf_counter() - started
+            return await replay(
+                c.engine, c.events,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )  # fmt: skip
 
 
-async def audit_verify(settings: CliSettings) -> ChainReport:
+async def projection_failures(settings: CliSettings) -> list[Any]:
+    """Events a gateway projection could not apply and passed over, oldest first."""
     async with connections(settings) as c:
-        return await verify_chain(c.engine)
+        async with c.engine.connect() as connection:
+            found = await connection.scalar(
+                sa.text("SELECT to_regclass('gateway.projection_failures')")
+            )
+        return await failures(c.engine) if found else []  # none before the gateway migrated
 
 
 async def tail_events(settings: CliSettings, start: int, subject: str, follow: bool) -> None:
@@ -124,11 +129,18 @@ async def dead_letters(settings: CliSettings) -> list[DeadLetter]:
 
 
 async def retry_dead_letters(settings: CliSettings, seqs: set[int] | None) -> list[DeadLetter]:
-    """Send dead letters (all, or those at `seqs`) back to their consumer; drop them from DLQ."""
+    """Send dead letters (all, or those at `seqs`) back to their consumer; drop them from DLQ.
+
+    A failure the dead letter left in the log (`ResumeRejected`, `ExportFailed`,
+    `AIJobFailed`) is superseded first by a `…RetryRequested` event on the same aggregate,
+    so the handler decides again and its new outcome replaces the failure in the read
+    models; the failure itself stays in the log untouched.
+    """
     chosen = [d for d in await dead_letters(settings) if seqs is None or d.seq in seqs]
     async with connections(settings) as c:
         js = c.nc.jetstream()
         for letter in chosen:
+            await _supersede_failure(c.events, letter)
             event_type = letter.subject.rsplit(".", 1)[-1]
             await js.publish(
                 retry_subject(letter.consumer, event_type),
@@ -142,6 +154,28 @@ async def retry_dead_letters(settings: CliSettings, seqs: set[int] | None) -> li
             )
             await js.delete_msg(DLQ_STREAM, letter.seq)
     return chosen
+
+
+async def _supersede_failure(events: EventStore, letter: DeadLetter) -> None:
+    """Append the `…RetryRequested` that supersedes the letter's recorded failure, if any."""
+    try:
+        trigger = Envelope.model_validate_json(letter.data)
+    except ValueError:
+        return  # not an event: nothing in the log to supersede
+    for _ in range(3):
+        history = await events.load(trigger.aggregate_type, trigger.aggregate_id)
+        request = retry_request(trigger, history.events, f"dlq retry of {letter.seq}")
+        if request is None:
+            return
+        context = EventContext(
+            actor="operator:jobtrail-cli", correlation_id=trigger.correlation_id,
+            causation_id=str(trigger.event_id), owner_id=trigger.owner_id,
+        )  # fmt: skip
+        try:
+            await events.append(history, [request], context)
+            return
+        except ConcurrencyConflict:
+            continue  # the aggregate moved meanwhile: look again
 
 
 def _progress() -> Progress:

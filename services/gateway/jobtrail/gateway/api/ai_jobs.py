@@ -10,11 +10,17 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field, model_validator
 from sse_starlette.sse import EventSourceResponse
 
-from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep
+from jobtrail.gateway.api.dependencies import (
+    CorrelationId,
+    CurrentUser,
+    DepsDep,
+    IdempotencyKey,
+)
+from jobtrail.gateway.api.inputs import INT32_MAX
 from jobtrail.gateway.errors import Conflict
 from jobtrail.gateway.handlers import ai_jobs as handle
 from jobtrail.gateway.readmodels import ai_jobs as read
@@ -40,7 +46,10 @@ class NewAIJob(BaseModel):
     kind: Kind
     resume_id: UUID
     resume_version: int | None = Field(
-        default=None, ge=1, description="the version to work on; default: the current one"
+        default=None,
+        ge=1,
+        le=INT32_MAX,
+        description="the version to work on; default: the current one",
     )
     job_id: UUID | None = Field(default=None, description="a job posting you added")
     job: InlinePosting | None = Field(default=None, description="or the posting itself")
@@ -122,14 +131,21 @@ def _output_url(row: dict[str, Any]) -> str:
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED)
 async def create_ai_job(
-    body: NewAIJob, me: CurrentUser, deps: DepsDep, correlation_id: CorrelationId
+    body: NewAIJob,
+    me: CurrentUser,
+    deps: DepsDep,
+    correlation_id: CorrelationId,
+    response: Response,
+    key: IdempotencyKey,
 ) -> AIJobAccepted:
     """Queue AI work (429 when a daily budget is spent); follow it at `status_url`."""
-    ai_job_id = await handle.enqueue(
+    ai_job_id, repeated = await handle.enqueue(
         deps, me, body.kind, body.resume_id, body.resume_version, body.job_id,
         body.job.model_dump() if body.job else None,
-        {"tone": body.tone, "length": body.length}, correlation_id,
+        {"tone": body.tone, "length": body.length}, correlation_id, key,
     )  # fmt: skip
+    if repeated:
+        response.headers["Idempotent-Replayed"] = "true"
     return AIJobAccepted(
         ai_job_id=ai_job_id, status="PENDING", status_url=f"/ai-jobs/{ai_job_id}",
         events_url=f"/ai-jobs/{ai_job_id}/events",

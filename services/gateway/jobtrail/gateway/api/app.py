@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from jobtrail.gateway.api import ai_jobs as ai_jobs_api
 from jobtrail.gateway.api import applications as applications_api
 from jobtrail.gateway.api import attachments as attachments_api
-from jobtrail.gateway.api import auth, events, problems, resumes, users
+from jobtrail.gateway.api import auth, events, inputs, problems, resumes, users
 from jobtrail.gateway.api import exports as exports_api
 from jobtrail.gateway.api import ingestions as ingestions_api
 from jobtrail.gateway.api import jobs as jobs_api
@@ -21,6 +22,7 @@ from jobtrail.gateway.api import matches as matches_api
 from jobtrail.gateway.api import notifications as notifications_api
 from jobtrail.gateway.api.middleware import BodyLimitMiddleware, CorrelationMiddleware
 from jobtrail.gateway.bootstrap import bootstrap
+from jobtrail.gateway.readmodels.projector import projections_report
 from jobtrail.gateway.settings import GatewaySettings
 from jobtrail.runtime.health import metrics_response, readiness_response
 
@@ -37,6 +39,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         async with bootstrap(settings) as gateway:
             app.state.deps = gateway.deps
             app.state.checks = gateway.checks
+            app.state.projectors = gateway.projectors
+            app.state.nats = gateway.nc
             stop = asyncio.Event()
             tasks = [asyncio.create_task(p.run(stop)) for p in gateway.projectors]
             tasks += [asyncio.create_task(task(stop)) for task in gateway.tasks]
@@ -46,8 +50,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 stop.set()
                 await asyncio.gather(*tasks, return_exceptions=True)
 
-    app = FastAPI(title="Jobtrail API", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
-    problems.install(app)
+    app = FastAPI(
+        title="Jobtrail API", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+        dependencies=[Depends(inputs.refuse_unstorable)],
+    )  # fmt: skip
     for router in (auth.router, users.router, resumes.router, events.router):
         app.include_router(router)
     for router in (jobs_api.router, matches_api.router, ingestions_api.router):
@@ -57,7 +63,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     for router in (applications_api.router, attachments_api.router, notifications_api.router):
         app.include_router(router)
     _ops_routes(app)
+    app.openapi = problems.documented_openapi(app)  # type: ignore[method-assign]
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes + 256 * 1024)
+    problems.install(app)  # its catch-all middleware wraps the body limit's own refusal
+    app.add_middleware(problems.ReadDeadlineMiddleware, seconds=settings.read_deadline_seconds)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
@@ -73,10 +82,21 @@ def _ops_routes(app: FastAPI) -> None:
         """The process is up."""
         return {"status": "ok", "service": "gateway"}
 
-    @app.get("/readyz", tags=["ops"])
+    not_ready = {
+        "description": "A dependency fails: `checks` says which, and why.",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+
+    @app.get("/readyz", tags=["ops"], responses={503: not_ready})
     async def readyz(request: Request) -> JSONResponse:
-        """NATS, PostgreSQL, S3 and the document store all answer."""
-        return await readiness_response(request.app.state.checks)
+        """NATS, PostgreSQL, S3 and the document store all answer; each projection's
+        checkpoint, lag and recorded failures (events it passed over)."""
+        response, projections = await asyncio.gather(
+            readiness_response(request.app.state.checks),
+            projections_report(request.app.state.projectors),
+        )
+        body = {**json.loads(response.body), "projections": projections}
+        return JSONResponse(body, status_code=response.status_code)
 
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
     async def metrics() -> Response:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from jobtrail.events.applications import ApplicationStatus
 from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep
+from jobtrail.gateway.api.inputs import INT32_MAX, INT64_MAX
 from jobtrail.gateway.domain.applications import STATUSES, Draft, allowed_moves
 from jobtrail.gateway.errors import InvalidInput
 from jobtrail.gateway.handlers import applications as handle
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/applications", tags=["applications"])
 class NewApplication(BaseModel):
     job_id: UUID = Field(description="the job posting applied to")
     resume_id: UUID
-    resume_version: int = Field(ge=1, description="the version of the resume sent")
+    resume_version: int = Field(ge=1, le=INT32_MAX, description="the version of the resume sent")
     cover_letter_id: UUID | None = Field(
         default=None, description="a cover letter document of yours, if one is sent"
     )
@@ -114,7 +115,7 @@ async def list_applications(
         Literal["list", "board"], Query(description="board: {stage: [applications]}")
     ] = "list",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0,
 ) -> ApplicationPage | dict[str, list[ApplicationOut]]:
     """The caller's applications, newest first; `view=board` groups them by stage."""
     if view == "board":

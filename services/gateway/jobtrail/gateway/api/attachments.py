@@ -6,11 +6,17 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from pydantic import BaseModel, Field
 
 from jobtrail.events.attachments import AttachmentTarget
-from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep
+from jobtrail.gateway.api.dependencies import (
+    CorrelationId,
+    CurrentUser,
+    DepsDep,
+    IdempotencyKey,
+)
+from jobtrail.gateway.api.inputs import Version
 from jobtrail.gateway.errors import InvalidInput, NotFound, PayloadTooLarge
 from jobtrail.gateway.handlers import attachments as handle
 from jobtrail.gateway.readmodels import attachments as read
@@ -53,12 +59,16 @@ async def upload_attachment(
     ],
     target_type: Annotated[AttachmentTarget, Form(description="application or resume")],
     target_id: Annotated[UUID, Form(description="the id of your application or resume")],
+    response: Response,
+    key: IdempotencyKey,
 ) -> AttachmentOut:
     """Attach a file; a file of the same name on the same target becomes its next version."""
     data = await _read_limited(file, deps.settings.max_upload_bytes)
-    attachment_id, _ = await handle.upload(
-        deps, me, target_type, target_id, file.filename, data, correlation_id
+    attachment_id, _, repeated = await handle.upload(
+        deps, me, target_type, target_id, file.filename, data, correlation_id, key
     )
+    if repeated:
+        response.headers["Idempotent-Replayed"] = "true"
     return await get_attachment(attachment_id, me, deps)
 
 
@@ -86,7 +96,7 @@ async def download_attachment(
     attachment_id: UUID,
     me: CurrentUser,
     deps: DepsDep,
-    version: Annotated[int | None, Query(ge=1, description="default: the latest")] = None,
+    version: Annotated[Version | None, Query(description="default: the latest")] = None,
 ) -> AttachmentDownload:
     """A short-lived link to the file of one version (the latest unless `version` is given)."""
     row = await read.attachment(deps.engine, me.user_id, attachment_id)

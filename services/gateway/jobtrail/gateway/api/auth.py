@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, EmailStr, Field
 
 from jobtrail.gateway.api.dependencies import CorrelationId, DepsDep
@@ -50,9 +50,11 @@ async def register(body: Registration, deps: DepsDep, correlation_id: Correlatio
 
 
 @router.post("/login")
-async def login(body: Credentials, deps: DepsDep) -> Tokens:
-    """Exchange email and password for an access token (15 min) and a refresh token."""
-    pair = await accounts.login(deps, body.email, body.password)
+async def login(body: Credentials, deps: DepsDep, request: Request) -> Tokens:
+    """Exchange email and password for an access token (15 min) and a refresh token;
+    429 with Retry-After after too many failed logins for the account or from the address."""
+    address = request.client.host if request.client else "unknown"
+    pair = await accounts.login(deps, body.email, body.password, address)
     return Tokens(
         access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from jobtrail.gateway.deps import Deps
@@ -35,3 +35,20 @@ def current_user(
 DepsDep = Annotated[Deps, Depends(get_deps)]
 CurrentUser = Annotated[Principal, Depends(current_user)]
 CorrelationId = Annotated[str, Depends(get_correlation_id)]
+
+
+def idempotency_key(
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            max_length=200,
+            description="repeat a request safely: the same key with the same request gives "
+            "the same resource; with another request it is refused (422)",
+        ),
+    ] = None,
+) -> str | None:
+    key = idempotency_key.strip() if idempotency_key else None
+    return key or None
+
+
+IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]

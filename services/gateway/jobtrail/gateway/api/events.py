@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from jobtrail.docstore import DocumentNotFound
 from jobtrail.gateway.api.dependencies import CurrentUser, DepsDep
+from jobtrail.gateway.api.inputs import Sequence
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.errors import NotFound
 from jobtrail.gateway.readmodels import queries
@@ -54,7 +55,7 @@ class AuditTrail(BaseModel):
 async def list_events(
     me: CurrentUser,
     deps: DepsDep,
-    after: Annotated[int, Query(ge=0, description="stream sequence to start after")] = 0,
+    after: Annotated[Sequence, Query(description="stream sequence to start after")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EventPage:
     """The caller's own events in log order (an admin sees everyone's)."""

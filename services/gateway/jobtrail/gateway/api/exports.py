@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep
+from jobtrail.gateway.api.inputs import INT32_MAX, Version
 from jobtrail.gateway.domain.exports import TEMPLATES, ExportOrder
 from jobtrail.gateway.errors import Conflict
 from jobtrail.gateway.handlers import exports as handle
@@ -29,7 +30,7 @@ class ExportRequest(BaseModel):
         default=None, description="the cover letter document, when `document` is cover_letter"
     )
     cover_letter_version: int | None = Field(
-        default=None, ge=1, description="its version; the latest when left out"
+        default=None, ge=1, le=INT32_MAX, description="its version; the latest when left out"
     )
 
 
@@ -81,7 +82,7 @@ def _accepted(export_id: UUID) -> ExportAccepted:
 )
 async def export_resume_version(
     resume_id: UUID,
-    version: Annotated[int, Path(ge=1)],
+    version: Version,
     body: ExportRequest,
     me: CurrentUser,
     deps: DepsDep,
@@ -133,7 +134,7 @@ async def list_application_exports(
 
 @router.get("/resumes/{resume_id}/versions/{version}/jsonresume")
 async def export_json_resume(
-    resume_id: UUID, version: Annotated[int, Path(ge=1)], me: CurrentUser, deps: DepsDep
+    resume_id: UUID, version: Version, me: CurrentUser, deps: DepsDep
 ) -> JSONResponse:
     """The version as a JSON Resume file (https://jsonresume.org/schema)."""
     document = await handle.resume_document(deps, me, resume_id, version)

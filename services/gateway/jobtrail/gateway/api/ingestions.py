@@ -11,7 +11,6 @@ from pydantic import BaseModel, Field
 
 from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep
 from jobtrail.gateway.handlers import jobs as handle
-from jobtrail.gateway.readmodels import jobs as read
 
 router = APIRouter(prefix="/ingestions", tags=["jobs"])
 
@@ -37,12 +36,13 @@ class IngestionOut(BaseModel):
 async def run_ingestion(
     body: IngestionIn, me: CurrentUser, deps: DepsDep, correlation_id: CorrelationId
 ) -> IngestionOut:
-    """Run one feed now; poll `GET /ingestions/{id}` for its counts."""
+    """Run one shared feed now (admins only: 403 otherwise); poll `GET /ingestions/{id}`."""
     ingestion_id = await handle.request_ingestion(deps, me, body.source, correlation_id)
     return await get_ingestion(ingestion_id, me, deps)
 
 
 @router.get("/{ingestion_id}")
 async def get_ingestion(ingestion_id: UUID, me: CurrentUser, deps: DepsDep) -> IngestionOut:
-    """A run's status and counts (fetched, added, updated, duplicates, error)."""
-    return IngestionOut(**await read.ingestion(deps.engine, ingestion_id))
+    """A run's status and counts (fetched, added, updated, duplicates, error); only the
+    user who started it and admins see it (404 for anyone else)."""
+    return IngestionOut(**await handle.ingestion(deps, me, ingestion_id))

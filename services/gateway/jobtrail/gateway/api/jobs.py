@@ -6,10 +6,16 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Query, status
+from fastapi import APIRouter, Body, Query, Response, status
 from pydantic import BaseModel, Field
 
-from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep
+from jobtrail.gateway.api.dependencies import (
+    CorrelationId,
+    CurrentUser,
+    DepsDep,
+    IdempotencyKey,
+)
+from jobtrail.gateway.api.inputs import CURSOR_PATTERN, INT64_MAX, Amount
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.errors import InvalidInput
 from jobtrail.gateway.handlers import jobs as handle
@@ -29,8 +35,8 @@ class JobIn(BaseModel):
     url: str | None = None
     location: str | None = None
     remote: bool | None = None
-    salary_min: int | None = Field(default=None, ge=0)
-    salary_max: int | None = Field(default=None, ge=0)
+    salary_min: Amount | None = None
+    salary_max: Amount | None = None
     currency: str | None = None
     employment_type: str | None = None
     skills: list[str] = []
@@ -99,8 +105,8 @@ class Filters(BaseModel):
     q: str | None = None
     location: str | None = None
     remote: bool | None = None
-    salary_min: int | None = Field(default=None, ge=0)
-    salary_max: int | None = Field(default=None, ge=0)
+    salary_min: Amount | None = None
+    salary_max: Amount | None = None
     posted_since: date | None = None
     skills: list[str] = []
     saved: bool | None = None
@@ -128,10 +134,14 @@ async def add_job(
              openapi_examples={"jobtrail": {"value": {"title": "Backend engineer",
                                                       "skills": ["Python"]}}}),
     ],
+    response: Response,
+    key: IdempotencyKey,
 ) -> JobDetail:  # fmt: skip
     """Add a posting by hand; it is yours alone, and is embedded and scored in the
     background."""
-    job_id = await handle.add(deps, me, posting, correlation_id)
+    job_id, repeated = await handle.add(deps, me, posting, correlation_id, key)
+    if repeated:
+        response.headers["Idempotent-Replayed"] = "true"
     return await get_job(job_id, me, deps)
 
 
@@ -141,7 +151,7 @@ async def list_jobs(
     deps: DepsDep,
     filters: FiltersDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(pattern=CURSOR_PATTERN)] = None,
     match_for: Annotated[
         UUID | None, Query(description="a resume id: order by its current version's score")
     ] = None,
@@ -195,6 +205,6 @@ async def matched_page(
 def _cursor(cursor: str | None) -> int | None:
     if cursor is None:
         return None
-    if not cursor.isdigit():
+    if not (cursor.isascii() and cursor.isdigit()) or int(cursor) > INT64_MAX:
         raise InvalidInput("cursor is not one this API gave: pass `next_cursor` as it came")
     return int(cursor)

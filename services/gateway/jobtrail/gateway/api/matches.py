@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from jobtrail.gateway.api.dependencies import CurrentUser, DepsDep
+from jobtrail.gateway.api.inputs import CURSOR_PATTERN, Version
 from jobtrail.gateway.api.jobs import FiltersDep, JobPage, matched_page
 
 router = APIRouter(prefix="/resumes", tags=["resumes", "jobs"])
@@ -19,9 +20,9 @@ async def resume_matches(
     me: CurrentUser,
     deps: DepsDep,
     filters: FiltersDep,
-    version: Annotated[int | None, Query(ge=1, description="default: the current one")] = None,
+    version: Annotated[Version | None, Query(description="default: the current one")] = None,
     limit: Annotated[int, Query(ge=1, le=200, description="top K")] = 20,
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(pattern=CURSOR_PATTERN)] = None,
 ) -> JobPage:
     """The best-scoring postings for a resume version, each with its explanation (scores
     appear a moment after a posting or a version is added)."""

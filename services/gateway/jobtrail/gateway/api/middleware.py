@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
 import structlog
 from prometheus_client import Counter, Histogram
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jobtrail.events import uuid7
@@ -86,7 +88,7 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _TooLarge
+                    raise _TooLarge(413, self._detail())
             return message
 
         try:
@@ -94,14 +96,15 @@ class BodyLimitMiddleware:
         except _TooLarge:
             await self._refuse(send)
 
-    async def _refuse(self, send: Send) -> None:
+    def _detail(self) -> str:
         limit_mib = self.max_bytes / (1024 * 1024)
-        body = (
-            b'{"type":"urn:jobtrail:problem:payload_too_large","title":"payload too large",'
-            b'"status":413,"code":"payload_too_large","detail":"the request is larger than '
-            + f"{limit_mib:.0f}".encode()
-            + b' MiB; upload a smaller file"}'
-        )
+        return f"the request is larger than {limit_mib:.0f} MiB; upload a smaller file"
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps(
+            {"type": "urn:jobtrail:problem:payload_too_large", "title": "payload too large",
+             "status": 413, "code": "payload_too_large", "detail": self._detail()}
+        ).encode()  # fmt: skip
         await send(
             {
                 "type": "http.response.start",
@@ -112,5 +115,6 @@ class BodyLimitMiddleware:
         await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """Raised while the body streams in: FastAPI passes an HTTPException on as it is (any
+    other error reading the body it turns into a 400), so the problem handler answers 413."""

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep
+from jobtrail.gateway.api.inputs import Sequence, parse_sequence
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.handlers import notifications as handle
 from jobtrail.gateway.readmodels import notifications as read
@@ -59,7 +60,7 @@ async def list_notifications(
     deps: DepsDep,
     unread: Annotated[bool, Query(description="only the unread ones")] = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    before: Annotated[int | None, Query(ge=1, description="`next_before` of a page")] = None,
+    before: Annotated[Sequence | None, Query(ge=1, description="`next_before` of a page")] = None,
 ) -> NotificationPage:
     """The caller's notifications, newest first."""
     rows = await read.notifications_of(
@@ -79,7 +80,7 @@ async def stream_notifications(
     me: CurrentUser,
     deps: DepsDep,
     last_event_id: Annotated[str | None, Header(description="resume after this `seq`")] = None,
-    after: Annotated[int | None, Query(ge=0, description="start after this `seq`")] = None,
+    after: Annotated[Sequence | None, Query(description="start after this `seq`")] = None,
 ) -> EventSourceResponse:
     """Server-Sent Events: each new notification of the caller as a `notification` event."""
     start = after if after is not None else _seq(last_event_id)
@@ -104,7 +105,7 @@ async def _notifications(
 
 
 def _seq(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
+    return parse_sequence(value)
 
 
 @router.post("/read-all")

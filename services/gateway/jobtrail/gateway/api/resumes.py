@@ -6,10 +6,16 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, File, Query, UploadFile, status
+from fastapi import APIRouter, File, Query, Response, UploadFile, status
 from pydantic import BaseModel, Field
 
-from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep
+from jobtrail.gateway.api.dependencies import (
+    CorrelationId,
+    CurrentUser,
+    DepsDep,
+    IdempotencyKey,
+)
+from jobtrail.gateway.api.inputs import INT32_MAX, Version
 from jobtrail.gateway.errors import InvalidInput, PayloadTooLarge
 from jobtrail.gateway.handlers import resumes as handle
 from jobtrail.gateway.readmodels import queries
@@ -75,7 +81,7 @@ class VersionDetail(VersionOut):
 
 class NewVersion(BaseModel):
     base_version: int = Field(
-        ge=1, description="the version this edit was made on: the current one"
+        ge=1, le=INT32_MAX, description="the version this edit was made on: the current one"
     )
     resume: dict[str, Any] = Field(description="the whole edited JSON Resume document")
 
@@ -91,10 +97,16 @@ async def upload_resume(
     deps: DepsDep,
     correlation_id: CorrelationId,
     file: Annotated[UploadFile, File(description="PDF, DOCX, TXT, Markdown or JSON Resume")],
+    response: Response,
+    key: IdempotencyKey,
 ) -> Accepted:
     """Upload a resume file; it is parsed in the background (poll `status_url`)."""
     data = await _read_limited(file, deps.settings.max_upload_bytes)
-    resume_id = await handle.upload(deps, me, file.filename or "resume", data, correlation_id)
+    resume_id, repeated = await handle.upload(
+        deps, me, file.filename or "resume", data, correlation_id, key
+    )
+    if repeated:
+        response.headers["Idempotent-Replayed"] = "true"
     return Accepted(resume_id=resume_id, status="processing", status_url=f"/resumes/{resume_id}")
 
 
@@ -127,7 +139,7 @@ async def list_versions(resume_id: UUID, me: CurrentUser, deps: DepsDep) -> list
 
 @router.get("/{resume_id}/versions/{version}")
 async def get_version(
-    resume_id: UUID, version: int, me: CurrentUser, deps: DepsDep
+    resume_id: UUID, version: Version, me: CurrentUser, deps: DepsDep
 ) -> VersionDetail:
     """One version with its JSON Resume document."""
     resume = await queries.resume(deps.engine, me.user_id, resume_id)
@@ -148,7 +160,7 @@ async def create_version(
 
 @router.post("/{resume_id}/versions/{version}/accept")
 async def accept_version(
-    resume_id: UUID, version: int, me: CurrentUser, deps: DepsDep, correlation_id: CorrelationId
+    resume_id: UUID, version: Version, me: CurrentUser, deps: DepsDep, correlation_id: CorrelationId
 ) -> ResumeOut:
     """Make a version (an older one, or an AI proposal) the current one."""
     await handle.accept(deps, me, resume_id, version, correlation_id)

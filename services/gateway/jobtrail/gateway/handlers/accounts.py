@@ -10,6 +10,7 @@ from jobtrail.events.users import Profile
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.domain.users import User, normalise_email, user_id_for
 from jobtrail.gateway.errors import EmailTaken, NotFound, Unauthorized
+from jobtrail.gateway.handlers import login_throttle
 from jobtrail.gateway.security import Principal, TokenPair, hash_password, verify_password
 
 
@@ -34,14 +35,18 @@ async def register(
     return User.fold(user_id, history.events)
 
 
-async def login(deps: Deps, email: str, password: str) -> TokenPair:
+async def login(deps: Deps, email: str, password: str, address: str) -> TokenPair:
+    """Tokens for a correct password; throttled per account and per client address."""
+    await login_throttle.check(deps.engine, deps.settings, email, address)
     # Read from the log, not the read model: a user can log in the moment they registered.
     user, _ = await load_user(deps, user_id_for(email))
     # An unknown email costs the same argon2 work as a wrong password: the answer's timing
     # must not tell which emails have accounts.
     stored = user.password_hash if user.registered else _decoy_hash()
     if not verify_password(stored, password) or not user.registered:
+        await login_throttle.failed(deps.engine, deps.settings, email, address)
         raise Unauthorized("wrong email or password")
+    await login_throttle.succeeded(deps.engine, email)
     return deps.tokens.issue(user.user_id, user.role)
 
 

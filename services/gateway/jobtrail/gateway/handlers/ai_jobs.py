@@ -6,12 +6,13 @@ from typing import Any
 from uuid import UUID
 
 from jobtrail.docstore import DocumentNotFound, NewDocumentVersion
-from jobtrail.events import AggregateHistory, EventContext, uuid7
+from jobtrail.events import AggregateHistory, ConcurrencyConflict, EventContext, uuid7
 from jobtrail.events.ai import AIJobQueued
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.domain.ai_jobs import AIJob, check_budget, check_inputs
 from jobtrail.gateway.domain.resumes import Resume
 from jobtrail.gateway.errors import ConcurrentChange, Conflict, NotFound
+from jobtrail.gateway.handlers import idempotency
 from jobtrail.gateway.readmodels import ai_jobs as read
 from jobtrail.gateway.security import Principal
 
@@ -28,9 +29,28 @@ async def enqueue(
     job: dict[str, Any] | None,
     options: dict[str, str | None],
     correlation_id: str,
-) -> UUID:
-    """Check the inputs and the budgets, then record `AIJobQueued`; the worker does the rest."""
+    idempotency_key: str | None = None,
+) -> tuple[UUID, bool]:
+    """Check the inputs and the budgets, then record `AIJobQueued`; the worker does the rest.
+
+    Returns (AI job id, whether this repeated an earlier request with the same key).
+    """
     check_inputs(kind, job_id is not None or job is not None)
+    version = await _resume_version(deps, principal, resume_id, resume_version)
+    job_version = None if job_id is None else await _posting_version(deps, principal, job_id)
+    ai_job_id = uuid7()
+    if idempotency_key is not None:
+        request = {
+            "kind": kind, "resume_id": resume_id, "resume_version": resume_version,
+            "job_id": job_id, "job": job, "options": options,
+        }  # fmt: skip
+        claim = await idempotency.claim(
+            deps.engine, principal.user_id, "POST /ai-jobs", idempotency_key, request
+        )
+        ai_job_id = claim.resource_id
+        # Queued already: answer as the first time, even if a budget is spent since.
+        if claim.repeated and (await deps.events.load("ai_job", ai_job_id)).events:
+            return ai_job_id, True
     settings = deps.settings
     mine, everyone = await read.spent_today(deps.engine, principal.user_id)
     check_budget(
@@ -39,13 +59,8 @@ async def enqueue(
         (settings.ai_daily_tokens_per_user, settings.ai_daily_usd_per_user,
          settings.ai_daily_tokens_global, settings.ai_daily_usd_global),
     )  # fmt: skip
-    version = await _resume_version(deps, principal, resume_id, resume_version)
-    job_version = None
     if job is not None:
         job_id, job_version = await _store_inline_posting(deps, principal, job), 1
-    elif job_id is not None:
-        job_version = await _posting_version(deps, principal, job_id)
-    ai_job_id = uuid7()
     queued = AIJobQueued(
         ai_job_id=ai_job_id, user_id=principal.user_id, kind=kind,
         resume_id=resume_id, resume_version=version, job_id=job_id, job_version=job_version,
@@ -56,8 +71,13 @@ async def enqueue(
     context = EventContext(
         actor=principal.actor, correlation_id=correlation_id, owner_id=principal.user_id
     )
-    await deps.events.append(AggregateHistory("ai_job", str(ai_job_id)), [queued], context)
-    return ai_job_id
+    try:
+        await deps.events.append(AggregateHistory("ai_job", str(ai_job_id)), [queued], context)
+    except ConcurrencyConflict:
+        if idempotency_key is None:
+            raise ConcurrentChange(f"AI job {ai_job_id} was created concurrently") from None
+        return ai_job_id, True  # a repeat of the same key won the race: the same job
+    return ai_job_id, False
 
 
 async def job(deps: Deps, principal: Principal, ai_job_id: UUID) -> dict[str, Any]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
-from jobtrail.events.attachments import AttachmentTarget
+from jobtrail.events.attachments import AttachmentTarget, AttachmentUploaded
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.domain.attachments import (
     Attachment,
@@ -13,6 +16,7 @@ from jobtrail.gateway.domain.attachments import (
     clean_filename,
 )
 from jobtrail.gateway.errors import ConcurrentChange, UnsupportedMediaType
+from jobtrail.gateway.handlers import idempotency
 from jobtrail.gateway.readmodels import applications, queries
 from jobtrail.gateway.security import Principal
 from jobtrail.gateway.uploads import DOCX, JSON, MARKDOWN, PDF, TEXT, sniff
@@ -22,6 +26,8 @@ JPEG = "image/jpeg"
 ACCEPTED = "PDF, DOCX, PNG, JPEG, plain text or Markdown"
 ALLOWED = frozenset({PDF, DOCX, PNG, JPEG, TEXT, MARKDOWN})
 ATTEMPTS = 3
+# The key's time is PostgreSQL's clock, an event's the gateway's: allow them to differ.
+CLOCK_SKEW = timedelta(seconds=60)
 
 
 def attachment_media_type(data: bytes) -> str:
@@ -61,13 +67,30 @@ async def upload(
     raw_filename: str | None,
     data: bytes,
     correlation_id: str,
-) -> tuple[UUID, int]:
-    """Store the file under its sha256, then record it as the next version of its name."""
+    idempotency_key: str | None = None,
+) -> tuple[UUID, int, bool]:
+    """Store the file under its sha256, then record it as the next version of its name.
+
+    Returns (attachment id, version, whether this repeated an earlier keyed request).
+    """
     filename = clean_filename(raw_filename)
     media_type = attachment_media_type(data)
     await ensure_target(deps, principal, target_type, target_id)
-    stored = await deps.files.put(data, media_type)
     attachment_id = attachment_id_for(target_type, target_id, filename)
+    claim = None
+    if idempotency_key is not None:
+        request = {
+            "target_type": target_type, "target_id": target_id, "filename": filename,
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }  # fmt: skip
+        claim = await idempotency.claim(
+            deps.engine, principal.user_id, "POST /attachments", idempotency_key, request
+        )
+        if claim.repeated:
+            version = claim.result or await _made_since(deps, claim, attachment_id, request)
+            if version is not None:
+                return attachment_id, version, True
+    stored = await deps.files.put(data, media_type)
     file = StoredFile(media_type, stored.size, stored.sha256, stored.key, stored.version_id)
     for attempt in range(1, ATTEMPTS + 1):
         history = await deps.events.load("attachment", attachment_id)
@@ -80,5 +103,29 @@ async def upload(
             if attempt == ATTEMPTS:
                 raise
             continue
-        return attachment_id, decided[0].version
+        if claim is not None:
+            await idempotency.settle(deps.engine, claim, decided[0].version)
+        return attachment_id, decided[0].version, False
     raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+async def _made_since(
+    deps: Deps, claim: idempotency.Claim, attachment_id: UUID, request: dict[str, Any]
+) -> int | None:
+    """The version a keyed upload added before it could note so (it failed after the append).
+
+    That is a version of this user with the same bytes, recorded after the key was claimed.
+    """
+    history = await deps.events.load("attachment", attachment_id)
+    for recorded in history.events:
+        event = recorded.event
+        if (
+            isinstance(event, AttachmentUploaded)
+            and event.user_id == claim.user_id
+            and event.sha256 == request["sha256"]
+            and recorded.envelope.occurred_at >= claim.created_at - CLOCK_SKEW
+        ):
+            await idempotency.settle(deps.engine, claim, event.version)
+            await deps.settled([recorded])
+            return event.version
+    return None

@@ -20,7 +20,9 @@ from jobtrail.gateway.domain.jobs import (
     looks_like_json_resume_job,
     posting_from_json_resume_job,
 )
-from jobtrail.gateway.errors import InvalidInput
+from jobtrail.gateway.errors import ConcurrentChange, Forbidden, InvalidInput, NotFound
+from jobtrail.gateway.handlers import idempotency
+from jobtrail.gateway.readmodels import jobs as read
 from jobtrail.gateway.security import Principal
 
 SCHEMA = Path(__file__).parent.parent / "schemas" / "job-schema.json"
@@ -57,10 +59,29 @@ def normalise(body: dict[str, Any]) -> tuple[PostingSummary, str, str]:
     return summary, str(posting.get("description") or ""), form
 
 
-async def add(deps: Deps, principal: Principal, body: dict[str, Any], correlation_id: str) -> UUID:
-    """Store the posting's raw JSON as version 1 of its document, then record it."""
+async def add(
+    deps: Deps,
+    principal: Principal,
+    body: dict[str, Any],
+    correlation_id: str,
+    idempotency_key: str | None = None,
+) -> tuple[UUID, bool]:
+    """Store the posting's raw JSON as version 1 of its document, then record it.
+
+    Returns (job id, whether this repeated an earlier request with the same key).
+    """
     summary, description, form = normalise(body)
     job_id = uuid7()
+    if idempotency_key is not None:
+        claim = await idempotency.claim(
+            deps.engine, principal.user_id, "POST /jobs", idempotency_key, body
+        )
+        job_id = claim.resource_id
+        if claim.repeated:
+            history = await deps.events.load("job", job_id)
+            if history.events:
+                await deps.settled(history.events)
+                return job_id, True
     document = NewDocumentVersion(
         doc_id=job_id,
         version=1,
@@ -78,8 +99,15 @@ async def add(deps: Deps, principal: Principal, body: dict[str, Any], correlatio
         job_id=job_id, user_id=principal.user_id, document_version=1,
         sha256=stored.sha256, summary=summary,
     )  # fmt: skip
-    await deps.record(AggregateHistory("job", str(job_id)), [event], principal, correlation_id)
-    return job_id
+    try:
+        await deps.record(AggregateHistory("job", str(job_id)), [event], principal, correlation_id)
+    except ConcurrentChange:
+        if idempotency_key is None:
+            raise
+        # A repeat of the same key won the race: answer with the posting it created.
+        await deps.settled((await deps.events.load("job", job_id)).events)
+        return job_id, True
+    return job_id, False
 
 
 async def mark(
@@ -100,9 +128,24 @@ async def mark(
 async def request_ingestion(
     deps: Deps, principal: Principal, source: str, correlation_id: str
 ) -> UUID:
+    """Run a shared feed now: its postings are everyone's, so only an admin may start it."""
+    if not principal.is_admin:
+        raise Forbidden(
+            "only an admin can start an ingestion of the shared job feeds (they run on their "
+            "own schedule); ask an operator, or add a posting of your own with POST /jobs"
+        )
     ingestion_id = uuid7()
     event = IngestionRequested(ingestion_id=ingestion_id, source=source)
     await deps.record(
         AggregateHistory("ingestion", str(ingestion_id)), [event], principal, correlation_id
     )
     return ingestion_id
+
+
+async def ingestion(deps: Deps, principal: Principal, ingestion_id: UUID) -> dict[str, Any]:
+    """A run, shown to the user who started it and to admins; to anyone else it is missing
+    (404, not 403: ids must not be probed)."""
+    row = await read.ingestion(deps.engine, ingestion_id)
+    if not principal.is_admin and row["requested_by"] != principal.user_id:
+        raise NotFound(f"no ingestion {ingestion_id}")
+    return dict(row)

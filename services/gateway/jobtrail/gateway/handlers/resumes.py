@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from uuid import UUID
 
@@ -10,19 +11,38 @@ from jobtrail.events import AggregateHistory, uuid7
 from jobtrail.events.resumes import ResumeUploaded
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.domain.resumes import Resume
-from jobtrail.gateway.errors import InvalidInput
+from jobtrail.gateway.errors import ConcurrentChange, InvalidInput
+from jobtrail.gateway.handlers import idempotency
 from jobtrail.gateway.security import Principal
 from jobtrail.gateway.uploads import sniff
 from jobtrail.jsonresume import validate_json_resume
 
 
 async def upload(
-    deps: Deps, principal: Principal, filename: str, data: bytes, correlation_id: str
-) -> UUID:
-    """Store the file under its sha256, then record that it was uploaded."""
+    deps: Deps,
+    principal: Principal,
+    filename: str,
+    data: bytes,
+    correlation_id: str,
+    idempotency_key: str | None = None,
+) -> tuple[UUID, bool]:
+    """Store the file under its sha256, then record that it was uploaded.
+
+    Returns (resume id, whether this repeated an earlier request with the same key).
+    """
     media_type = sniff(data)
-    stored = await deps.files.put(data, media_type)
     resume_id = uuid7()
+    if idempotency_key is not None:
+        request = {"filename": filename, "sha256": hashlib.sha256(data).hexdigest()}
+        claim = await idempotency.claim(
+            deps.engine, principal.user_id, "POST /resumes", idempotency_key, request
+        )
+        resume_id = claim.resource_id
+        if claim.repeated:
+            history = await deps.events.load("resume", resume_id)
+            if Resume.fold(resume_id, history.events).exists:
+                return resume_id, True
+    stored = await deps.files.put(data, media_type)
     event = ResumeUploaded(
         resume_id=resume_id,
         user_id=principal.user_id,
@@ -33,10 +53,15 @@ async def upload(
         file_key=stored.key,
         file_version=stored.version_id,
     )
-    await deps.record(
-        AggregateHistory("resume", str(resume_id)), [event], principal, correlation_id
-    )
-    return resume_id
+    try:
+        await deps.record(
+            AggregateHistory("resume", str(resume_id)), [event], principal, correlation_id
+        )
+    except ConcurrentChange:
+        if idempotency_key is None:
+            raise
+        return resume_id, True  # a repeat of the same key won the race: the same resume
+    return resume_id, False
 
 
 async def edit(

@@ -19,6 +19,7 @@ from jobtrail.events.ai import (
     AIJobFailed,
     AIJobProgressed,
     AIJobQueued,
+    AIJobRetryRequested,
     AIOutputReady,
 )
 from jobtrail.gateway.errors import NotFound
@@ -53,7 +54,10 @@ ai_jobs = sa.Table(
     sa.Index("ix_ai_jobs_updated", "updated_at"),
 )
 
-AIJobEvent = AIJobQueued | AIJobProgressed | AIOutputReady | AIJobFailed | AIJobCancelled
+AIJobEvent = (
+    AIJobQueued | AIJobProgressed | AIOutputReady | AIJobFailed | AIJobCancelled
+    | AIJobRetryRequested
+)  # fmt: skip
 ENDED = ("SUCCESS", "FAILURE", "CANCELLED")
 
 
@@ -96,6 +100,11 @@ class AIJobs:
             case AIJobCancelled():
                 rows.update(ai_jobs, (event.ai_job_id,), status="CANCELLED", stage="cancelled",
                             updated_at=at)  # fmt: skip
+            case AIJobRetryRequested():
+                # A retry supersedes the failure; tokens already spent stay counted.
+                rows.update(ai_jobs, (event.ai_job_id,), status="PENDING", progress=0,
+                            stage="retrying", error_code=None, error_reason=None,
+                            invented=None, updated_at=at)  # fmt: skip
 
 
 def _open(rows: BatchRows, ai_job_id: UUID) -> bool:

@@ -9,7 +9,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobtrail.events import Event, RecordedEvent
-from jobtrail.events.exports import ExportFailed, ExportReady, ExportRequested
+from jobtrail.events.exports import (
+    ExportFailed,
+    ExportReady,
+    ExportRequested,
+    ExportRetryRequested,
+)
 from jobtrail.gateway.errors import NotFound
 from jobtrail.gateway.readmodels.rows import BatchRows
 from jobtrail.gateway.readmodels.tables import metadata
@@ -47,7 +52,7 @@ class Exports:
     tables: tuple[sa.Table, ...] = (exports,)
 
     def want(self, rows: BatchRows, event: Event) -> None:
-        if isinstance(event, ExportRequested | ExportReady | ExportFailed):
+        if isinstance(event, ExportRequested | ExportReady | ExportFailed | ExportRetryRequested):
             rows.want(exports, event.export_id)
 
     def apply(self, rows: BatchRows, event: Event, recorded: RecordedEvent) -> None:
@@ -71,6 +76,10 @@ class Exports:
                             updated_at=at)  # fmt: skip
             case ExportFailed():
                 rows.update(exports, (event.export_id,), status="failed", reason=event.reason,
+                            updated_at=at)  # fmt: skip
+            case ExportRetryRequested():
+                # A retry supersedes the failure: the export is being rendered again.
+                rows.update(exports, (event.export_id,), status="pending", reason=None,
                             updated_at=at)  # fmt: skip
 
 

@@ -89,6 +89,10 @@ async def _copy_events(connection: AsyncConnection, batch: list[RecordedEvent]) 
     COPY cannot skip rows already there, so it fills a staging table that an
     INSERT … ON CONFLICT DO NOTHING then moves over: a repeated event changes nothing.
     """
+    # A replay builds into a shadow schema through the connection's schema_translate_map;
+    # the raw cursor below does not see that map, so the target is looked up here.
+    schema = connection.sync_connection.schema_for_object(events)  # type: ignore[union-attr]
+    target = f'"{schema}"."{events.name}"'
     raw = await connection.get_raw_connection()
     driver: psycopg.AsyncConnection[Any] = raw.driver_connection  # type: ignore[assignment]
     columns = ", ".join(_EVENT_COLUMNS)
@@ -101,7 +105,7 @@ async def _copy_events(connection: AsyncConnection, batch: list[RecordedEvent]) 
             for recorded in batch:
                 await copy.write_row(_event_row(recorded))
         await cursor.execute(  # the names come from our own table definition
-            f"INSERT INTO gateway.events ({columns}) SELECT {columns} FROM events_staging "  # noqa: S608
+            f"INSERT INTO {target} ({columns}) SELECT {columns} FROM events_staging "  # noqa: S608
             "ON CONFLICT DO NOTHING"
         )
 

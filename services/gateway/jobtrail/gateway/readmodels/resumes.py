@@ -8,6 +8,7 @@ from jobtrail.events import Event, RecordedEvent
 from jobtrail.events.resumes import (
     ResumeParsed,
     ResumeRejected,
+    ResumeRetryRequested,
     ResumeUploaded,
     ResumeVersionAccepted,
     ResumeVersionCreated,
@@ -21,7 +22,7 @@ class Resumes:
 
     def want(self, rows: BatchRows, event: Event) -> None:
         match event:
-            case ResumeUploaded() | ResumeParsed() | ResumeRejected():
+            case ResumeUploaded() | ResumeParsed() | ResumeRejected() | ResumeRetryRequested():
                 rows.want(resumes, event.resume_id)
             case ResumeVersionCreated() | ResumeVersionAccepted():
                 rows.want(resumes, event.resume_id)
@@ -47,6 +48,10 @@ class Resumes:
                 rows.update(resumes, (event.resume_id,), status="rejected",
                             reject_code=event.code, reject_reason=event.reason,
                             updated_at=at)  # fmt: skip
+            case ResumeRetryRequested():
+                # A retry supersedes the rejection: the resume is being read again.
+                rows.update(resumes, (event.resume_id,), status="processing",
+                            reject_code=None, reject_reason=None, updated_at=at)  # fmt: skip
             case ResumeVersionCreated():
                 rows.insert(resume_versions, {
                     "resume_id": event.resume_id, "version": event.version,

@@ -104,4 +104,7 @@ audit_log = sa.Table(
     sa.Column("event", JSONB, nullable=False),
     sa.Column("prev_hash", sa.Text, nullable=False),
     sa.Column("hash", sa.Text, nullable=False),
+    # 1: sha256(prev_hash || event JSON); 2: every column (readmodels/audit.py).
+    sa.Column("hash_version", sa.SmallInteger, nullable=False),
+    sa.Column("mac", sa.Text),  # HMAC of the hash, when a key is configured
 )
