@@ -94,11 +94,12 @@ class Rig:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.endpoints = self.stack.start()
         try:
-            asyncio.run(dev.provision(self.endpoints))
+            urls = asyncio.run(dev.provision(self.endpoints))
             self.ports = dict(zip(SERVICES, free_ports("127.0.0.1", len(SERVICES)), strict=True))
             env = {
                 **os.environ,
                 **self.endpoints.as_env(),
+                **dev.database_env(urls),  # each service as its own role, as `make run` does
                 "GATEWAY_JWT_SECRET": secrets.token_hex(32),
                 "JOBTRAIL_LOG_FORMAT": "console",
                 "JOBTRAIL_LOG_LEVEL": os.environ.get("CHAOS_LOG_LEVEL", "WARNING"),

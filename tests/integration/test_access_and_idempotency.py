@@ -165,6 +165,24 @@ async def test_a_repeated_key_queues_one_ai_job(system: System) -> None:
     assert [j["ai_job_id"] for j in listed] == [first.json()["ai_job_id"]]
 
 
+async def test_a_repeated_key_requests_one_export(system: System) -> None:
+    ada = await system.user("Ada")
+    resume_id = await a_parsed_resume(ada)
+    key = uuid4().hex
+    path = f"/resumes/{resume_id}/versions/1/exports"
+    first = await ada.api.post(path, headers=keyed(ada, key), json={"format": "pdf"})
+    again = await ada.api.post(path, headers=keyed(ada, key), json={"format": "pdf"})
+    assert first.status_code == again.status_code == 202, again.text
+    assert again.json()["export_id"] == first.json()["export_id"]
+    other = await ada.api.post(path, headers=keyed(ada, key), json={"format": "docx"})
+    assert_problem(other, 422, "idempotency_key_reused")
+    unkeyed = await ada.api.post(path, headers=ada.auth, json={"format": "pdf"})
+    assert unkeyed.json()["export_id"] != first.json()["export_id"]
+    history = await system.deps.events.load("export", first.json()["export_id"])
+    assert [e.envelope.type for e in history.events][:1] == ["ExportRequested"]
+    assert sum(e.envelope.type == "ExportRequested" for e in history.events) == 1
+
+
 async def test_a_repeated_key_adds_one_attachment_version(system: System) -> None:
     ada = await system.user("Ada")
     resume_id = await ada.upload("cv.txt", RESUME)

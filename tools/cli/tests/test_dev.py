@@ -67,9 +67,10 @@ def run_dev_until_healthy_then_interrupt(
             output[-40:]
         )
         assert_every_service_ready(ports)
-        key_file = data_dir / "gateway-jwt-signing-key"
-        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-        assert len(key_file.read_text().strip()) == 64
+        for name in ("gateway-jwt-signing-key", "audit-hmac-key"):
+            key_file = data_dir / name
+            assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+            assert len(key_file.read_text().strip()) == 64
 
         for victim in ("jobtrail.gateway", "nats-server"):
             os.kill(child_running(process.pid, victim), signal.SIGKILL)

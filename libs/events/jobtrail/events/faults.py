@@ -54,6 +54,20 @@ _SQL_TRANSIENT: tuple[type[BaseException], ...] = (
     sa_exc.TimeoutError,  # the connection pool ran dry waiting
 )
 
+# SQLSTATE classes that blame the data, whatever class the driver files them under:
+# psycopg raises OperationalError for "index row size exceeds maximum" (class 54), which
+# retrying can never fix. 22 data exception, 23 integrity violation, 54 program limit.
+_SQL_PERMANENT_CLASSES = frozenset({"22", "23", "54"})
+
+
+def _sqlstate(error: BaseException) -> str:
+    """The PostgreSQL SQLSTATE of a driver error or SQLAlchemy's wrapper of one, else ''."""
+    state = getattr(error, "sqlstate", None) or getattr(
+        getattr(error, "orig", None), "sqlstate", None
+    )
+    return state if isinstance(state, str) else ""
+
+
 # Libraries this package does not depend on (minio and its urllib3, pymongo, the document
 # store) are looked up only once loaded: an error of theirs cannot exist before that.
 # urllib3: connection refused, reset mid-response, read timeouts, retries spent.
@@ -105,6 +119,8 @@ def _is_outage(error: BaseException) -> bool:
         return True
     if isinstance(error, js_errors.APIError):
         return error.code in _JS_UNAVAILABLE_CODES or error.err_code in _JS_UNAVAILABLE_ERR_CODES
+    if _sqlstate(error)[:2] in _SQL_PERMANENT_CLASSES:
+        return False  # the database refused this data: it will refuse it again
     if isinstance(error, _SQL_TRANSIENT):
         return True
     if isinstance(error, sa_exc.DBAPIError):

@@ -135,3 +135,12 @@ def test_a_group_is_an_outage_only_when_every_part_is() -> None:
     mixed = ExceptionGroup("mixed", [TimeoutError(), KeyError("bug")])
     assert is_transient(outages)
     assert not is_transient(mixed)
+
+
+def test_a_database_refusing_the_data_is_permanent_even_as_an_operational_error() -> None:
+    # psycopg files "index row size exceeds maximum" under OperationalError (SQLSTATE 54000).
+    too_big = psycopg.errors.ProgramLimitExceeded("index row size exceeds maximum")
+    assert isinstance(too_big, psycopg.OperationalError)
+    assert not is_transient(too_big)
+    assert not is_transient(sqlalchemy.exc.OperationalError("INSERT …", {}, too_big))
+    assert is_transient(psycopg.errors.AdminShutdown("terminating connection"))

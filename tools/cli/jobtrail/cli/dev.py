@@ -48,6 +48,7 @@ SERVICES = (
 
 
 SIGNING_KEY_FILE = "gateway-jwt-signing-key"
+AUDIT_KEY_FILE = "audit-hmac-key"
 MIN_KEY_CHARS = 32
 
 log = structlog.get_logger("jobtrail.dev")
@@ -62,6 +63,11 @@ def run(data_dir: Path) -> int:
     configure_logging("dev", os.environ.get("JOBTRAIL_LOG_LEVEL", "INFO"), "console")
     # The gateway refuses the public placeholder key outside tests: sign with our own.
     os.environ.setdefault("GATEWAY_JWT_SECRET", signing_key(data_dir))
+    # The audit chain's MAC key lives outside the database it protects (`jobtrail audit
+    # verify --key-file .data/audit-hmac-key`).
+    os.environ.setdefault(
+        "GATEWAY_AUDIT_HMAC_KEY_FILE", str(kept_secret(data_dir / AUDIT_KEY_FILE))
+    )
     ports = {s.name: s.settings().http_port for s in SERVICES}
     for service in SERVICES:
         ensure_free(PortClaim(f"The {service.name} service's", "127.0.0.1", ports[service.name],
@@ -118,8 +124,12 @@ def log_restart(restart: Restart) -> None:
 
 def signing_key(data_dir: Path) -> str:
     """The gateway's JWT signing key: random on first start, kept in `data_dir` (mode 0600)."""
-    path = data_dir / SIGNING_KEY_FILE
-    data_dir.mkdir(parents=True, exist_ok=True)
+    return kept_secret(data_dir / SIGNING_KEY_FILE).read_text().strip()
+
+
+def kept_secret(path: Path) -> Path:
+    """A random secret in `path` (mode 0600), written on first use and kept after that."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         # O_EXCL: two starts racing never write two different keys.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -128,10 +138,9 @@ def signing_key(data_dir: Path) -> str:
     else:
         with os.fdopen(fd, "w") as out:
             out.write(secrets.token_hex(32) + "\n")
-    key = path.read_text().strip()
-    if len(key) < MIN_KEY_CHARS:
-        raise StackError(f"{path} holds no usable signing key; delete it to make a new one")
-    return key
+    if len(path.read_text().strip()) < MIN_KEY_CHARS:
+        raise StackError(f"{path} holds no usable key; delete it to make a new one")
+    return path
 
 
 async def provision(endpoints: StackEndpoints) -> dict[str, str]:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep
+from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep, IdempotencyKey
 from jobtrail.gateway.api.inputs import INT32_MAX, Version
 from jobtrail.gateway.domain.exports import TEMPLATES, ExportOrder
 from jobtrail.gateway.errors import Conflict
@@ -87,6 +87,7 @@ async def export_resume_version(
     me: CurrentUser,
     deps: DepsDep,
     correlation_id: CorrelationId,
+    key: IdempotencyKey,
 ) -> ExportAccepted:
     """Ask for a PDF or DOCX of a resume version (or of a cover letter signed with it)."""
     order = ExportOrder(
@@ -94,7 +95,7 @@ async def export_resume_version(
         template=body.template, cover_letter_id=body.cover_letter_id,
         cover_letter_version=body.cover_letter_version,
     )  # fmt: skip
-    return _accepted(await handle.request(deps, me, order, correlation_id))
+    return _accepted(await handle.request(deps, me, order, correlation_id, key))
 
 
 class ApplicationExportRequest(BaseModel):
@@ -110,6 +111,7 @@ async def export_application_document(
     me: CurrentUser,
     deps: DepsDep,
     correlation_id: CorrelationId,
+    key: IdempotencyKey,
 ) -> ExportAccepted:
     """Ask for a PDF or DOCX of the resume version or cover letter sent with an application."""
     order = ExportOrder(
@@ -117,7 +119,7 @@ async def export_application_document(
         template=body.template,
     )  # fmt: skip
     export_id = await handle.request_for_application(
-        deps, me, application_id, order, correlation_id
+        deps, me, application_id, order, correlation_id, key
     )
     return _accepted(export_id)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 from uuid import UUID
 
@@ -10,30 +10,56 @@ from jobtrail.docstore import DocumentNotFound
 from jobtrail.events import uuid7
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.domain.exports import Export, ExportOrder
-from jobtrail.gateway.errors import Conflict, InvalidInput, NotFound
-from jobtrail.gateway.handlers import resumes
+from jobtrail.gateway.errors import ConcurrentChange, Conflict, InvalidInput, NotFound
+from jobtrail.gateway.handlers import idempotency, resumes
 from jobtrail.gateway.readmodels import applications
 from jobtrail.gateway.security import Principal
 
 
 async def request(
-    deps: Deps, principal: Principal, order: ExportOrder, correlation_id: str
+    deps: Deps,
+    principal: Principal,
+    order: ExportOrder,
+    correlation_id: str,
+    idempotency_key: str | None = None,
 ) -> UUID:
-    """Check the caller may read what is to be exported, then record the request."""
+    """Check the caller may read what is to be exported, then record the request.
+
+    With an `Idempotency-Key`, a repeat answers with the export its first try recorded.
+    """
     await _check_resume_version(deps, principal, order.resume_id, order.version)
     if order.document == "cover_letter" and order.cover_letter_id is not None:
         await _check_cover_letter(
             deps, principal, order.cover_letter_id, order.cover_letter_version
         )
     export_id = uuid7()
+    if idempotency_key is not None:
+        claim = await idempotency.claim(
+            deps.engine, principal.user_id, "POST exports", idempotency_key, asdict(order)
+        )
+        export_id = claim.resource_id
     history = await deps.events.load("export", export_id)
+    if history.events:  # only a repeat's reserved id can already have events
+        await deps.settled(history.events)
+        return export_id
     decided = Export.fold(export_id, history.events).request(principal.user_id, order)
-    await deps.record(history, decided, principal, correlation_id)
+    try:
+        await deps.record(history, decided, principal, correlation_id)
+    except ConcurrentChange:
+        if idempotency_key is None:
+            raise
+        # A repeat of the same key won the race: answer with the export it recorded.
+        await deps.settled((await deps.events.load("export", export_id)).events)
     return export_id
 
 
 async def request_for_application(
-    deps: Deps, principal: Principal, application_id: UUID, order: ExportOrder, correlation_id: str
+    deps: Deps,
+    principal: Principal,
+    application_id: UUID,
+    order: ExportOrder,
+    correlation_id: str,
+    idempotency_key: str | None = None,
 ) -> UUID:
     """Export the resume version (or the cover letter) an application was made with."""
     row = await applications.application(deps.engine, principal.user_id, application_id)
@@ -49,7 +75,7 @@ async def request_for_application(
         cover_letter_id=row["cover_letter_id"],
         cover_letter_version=None,
     )
-    return await request(deps, principal, linked, correlation_id)
+    return await request(deps, principal, linked, correlation_id, idempotency_key)
 
 
 async def application_exists(deps: Deps, principal: Principal, application_id: UUID) -> None:
