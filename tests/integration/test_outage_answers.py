@@ -14,24 +14,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from jobtrail.stack.config import StackConfig
 from jobtrail.stack.embedded import EmbeddedStack
-from jobtrail.stack.pytest_plugin import server_data_dir
 from tests.support.served import logged_in, served_gateway
 
 RECOVERY_SECONDS = 60.0
 READ_DEADLINE_SECONDS = 3.0
-
-
-@pytest.fixture(scope="module")
-def own_stack() -> Iterator[EmbeddedStack]:
-    with server_data_dir() as data_dir:
-        stack = EmbeddedStack(StackConfig.with_free_ports(data_dir))
-        stack.start()
-        try:
-            yield stack
-        finally:
-            stack.stop()
 
 
 @pytest.fixture(scope="module")

@@ -30,10 +30,8 @@ from jobtrail.events import AggregateHistory, EventContext, uuid7
 from jobtrail.events.ai import AIJobQueued
 from jobtrail.events.resumes import ResumeUploaded
 from jobtrail.events.topology import DEFINITIONS_ENV, definitions_dir
-from jobtrail.stack.config import StackConfig
 from jobtrail.stack.embedded import EmbeddedStack
 from jobtrail.stack.endpoints import StackEndpoints
-from jobtrail.stack.pytest_plugin import server_data_dir
 from tests.support.documents import resume_pdf
 from tests.support.system import System, connection_settings, running_system
 
@@ -75,18 +73,6 @@ def small_budget_topology() -> Iterator[Path]:
         else:
             os.environ[DEFINITIONS_ENV] = previous
         shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def own_stack() -> Iterator[EmbeddedStack]:
-    """A stack of our own: freezing its PostgreSQL leaves every other test alone."""
-    with server_data_dir() as data_dir:
-        stack = EmbeddedStack(StackConfig.with_free_ports(data_dir))
-        stack.start()
-        try:
-            yield stack
-        finally:
-            stack.stop()
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,12 @@ import json
 from jobtrail.stack.binaries import venv_binary
 from jobtrail.stack.config import StackConfig
 from jobtrail.stack.probes import http_json, http_status
-from jobtrail.stack.process import ServerLog, ServerProcess
+from jobtrail.stack.process import RunsOneProcess, ServerLog, ServerProcess
 
 SERVER_NAME = "jobtrail"
 
 
-class NatsServer:
+class NatsServer(RunsOneProcess):
     """One standalone nats-server with JetStream enabled."""
 
     name = "nats"
@@ -41,19 +41,6 @@ class NatsServer:
     def stop(self) -> None:
         """Stop the server; JetStream flushes its file store on SIGTERM."""
         self._process.stop()
-
-    @property
-    def pid(self) -> int | None:
-        """Process id of the running server."""
-        return self._process.pid
-
-    def running(self) -> bool:
-        """Whether the server process is alive."""
-        return self._process.running()
-
-    def last_exit_code(self) -> int | None:
-        """How the last server process ended (negative: the signal that killed it)."""
-        return self._process.last_exit_code()
 
     def durability(self) -> str:
         """The JetStream sync setting in force, as the server reports it."""

@@ -148,3 +148,22 @@ class ServerProcess:
                 message = f"{self.label} was not ready after {timeout:.0f} s"
                 raise StackError(self._log.failure(message))
             time.sleep(0.02)
+
+
+class RunsOneProcess:
+    """pid, liveness and last exit of a server that is one `ServerProcess` (`self._process`)."""
+
+    _process: ServerProcess
+
+    @property
+    def pid(self) -> int | None:
+        """Process id of the running server."""
+        return self._process.pid
+
+    def running(self) -> bool:
+        """Whether the server process is alive."""
+        return self._process.running()
+
+    def last_exit_code(self) -> int | None:
+        """How the last server process ended (negative: the signal that killed it)."""
+        return self._process.last_exit_code()

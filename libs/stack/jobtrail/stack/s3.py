@@ -6,13 +6,13 @@ from pathlib import Path
 from jobtrail.stack.binaries import venv_binary
 from jobtrail.stack.config import StackConfig
 from jobtrail.stack.probes import http_status
-from jobtrail.stack.process import ServerLog, ServerProcess
+from jobtrail.stack.process import RunsOneProcess, ServerLog, ServerProcess
 
 # Linux refuses Unix socket paths longer than this (sun_path is 108 bytes with its NUL).
 _MAX_SOCKET_PATH = 107
 
 
-class S3Server:
+class S3Server(RunsOneProcess):
     """SeaweedFS master, volume, filer and S3 gateway started together by `weed mini`."""
 
     name = "s3"
@@ -54,19 +54,6 @@ class S3Server:
         """Stop every SeaweedFS component (takes about a second)."""
         self._process.stop()
         self._remove_stray_sockets()
-
-    @property
-    def pid(self) -> int | None:
-        """Process id of the running weed."""
-        return self._process.pid
-
-    def running(self) -> bool:
-        """Whether weed is alive."""
-        return self._process.running()
-
-    def last_exit_code(self) -> int | None:
-        """How the last weed process ended (negative: the signal that killed it)."""
-        return self._process.last_exit_code()
 
     def _argv(self) -> list[str]:
         """The weed command line; every port is explicit so several stacks can run at once."""
