@@ -246,6 +246,7 @@ async def test_spent_budgets_refuse_new_work_with_429(system: System) -> None:
     assert usage.json()["limits"]["tokens_per_user"] == 1
     assert refused.json()["code"] == "ai_budget_exhausted"
     assert "daily AI budget" in refused.json()["detail"]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 24 * 3600  # until the budgets reset
     assert PASSWORD  # the same account works against both gateways
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from uuid import UUID
 
 from jobtrail.events.ai import (
@@ -19,6 +21,16 @@ ENDINGS = {"AIOutputReady": "SUCCESS", "AIJobFailed": "FAILURE", "AIJobCancelled
 class BudgetExhausted(DomainError):
     status = 429
     code = "ai_budget_exhausted"
+
+    def __init__(self, message: str, now: datetime | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = seconds_to_midnight_utc(now or datetime.now(UTC))
+
+
+def seconds_to_midnight_utc(now: datetime) -> int:
+    """Until the daily budgets reset (Retry-After of a spent budget); at least 1."""
+    midnight = datetime.combine(now.astimezone(UTC).date() + timedelta(days=1), time(), UTC)
+    return max(1, math.ceil((midnight - now).total_seconds()))
 
 
 @dataclass
