@@ -4,7 +4,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 DATA_DIR ?= .data
 CHAOS_KILLS ?= 50
 
-.PHONY: run test test-fast lint format bench docs install chaos
+.PHONY: run test test-fast lint format bench eval docs install chaos
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -31,6 +31,10 @@ format: install
 
 bench: install
 	$(UV) run --locked python -m benchmarks
+
+# Quality: parsing and matching against labelled data beside baselines; Markdown in .eval/report.md.
+eval: install
+	$(UV) run --locked python -m evaluation
 
 docs: install
 	$(UV) run --locked python -m jobtrail.cli.docs docs

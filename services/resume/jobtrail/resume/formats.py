@@ -9,6 +9,7 @@ from typing import Literal
 
 from jobtrail.resume import errors
 from jobtrail.resume.errors import UnreadableResume
+from jobtrail.resume.layout import StyledLine
 from jobtrail.resume.lexicon import words_of
 from jobtrail.resume.pdf import pdf_text
 from jobtrail.resume.plaintext import decode, looks_like_markdown, markdown_to_text, tidy
@@ -63,6 +64,8 @@ class Extracted:
     kind: Kind
     text: str
     pages: int | None = None
+    # The text's lines with their geometry and style, where the format has them (PDF, DOCX, OCR).
+    lines: tuple[StyledLine, ...] = ()
 
 
 def sniff(data: bytes) -> Kind:

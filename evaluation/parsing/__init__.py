@@ -1,0 +1,1 @@
+"""Parsing quality: field-level precision and recall by corpus, layout and format."""
