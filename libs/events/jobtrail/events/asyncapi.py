@@ -249,6 +249,7 @@ def _receive(durable: str, config: Json, name: str, channel: Json) -> Json:
         "tags": [{"name": _service_of(durable)}],
         "x-durable": durable,
         "x-max-deliver": config.get("max_deliver"),
+        "x-max-failures": int(config.get("metadata", {}).get("jobtrail_max_failures", 0)) or None,
     }
     if "messages" in channel:
         operation["messages"] = [

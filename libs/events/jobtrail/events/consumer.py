@@ -4,9 +4,15 @@ Handlers must be idempotent (see `inbox.claim`). An outage (`faults.is_transient
 database, NATS or S3 unreachable or timing out) is waited out in-process, with capped
 backoff and `in_progress` heartbeats that keep the delivery alive, so it never spends the
 delivery budget however long it lasts. Any other error is retried after the consumer's
-backoff; after `max_deliver` attempts (or at once for `PermanentFailure`) the message is
-copied to `jobtrail.dlq.<consumer>.<EventType>` with its error, the `on_dead_letter` hook
-emits the terminal event a waiting user needs, and it is terminated.
+backoff; after `jobtrail_max_failures` failed attempts (consumer metadata; or at once for
+`PermanentFailure`) the message is copied to `jobtrail.dlq.<consumer>.<EventType>` with its
+error, the `on_dead_letter` hook emits the terminal event a waiting user needs, and it is
+terminated.
+
+Only failures the handler raised spend that budget. The server's `max_deliver` counts every
+delivery, including the redeliveries of a process killed (or stopped) mid-message, so it is
+kept high, as the cap for a message that crashes its process each time, and the failures are
+counted here instead.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
@@ -50,6 +57,9 @@ _DEFAULT_BACKOFF = (1.0, 5.0, 30.0)
 _DEFAULT_ACK_WAIT_S = 30.0
 # However long an outage lasts, a waiting handler tries again at least this often.
 OUTAGE_RETRY_CAP_S = 30.0
+# Failure counts are kept for this many messages at most (the oldest are forgotten first,
+# which can only grant a message more attempts, never fewer).
+_FAILURES_REMEMBERED = 10_000
 
 __all__ = ["EventConsumer", "PermanentFailure", "TransientFailure"]
 
@@ -78,7 +88,13 @@ class EventConsumer:
         self._js = nc.jetstream()
         self.durable = durable
         self._stream, config = topology.consumer(durable)
-        self._max_deliver = int(config.get("max_deliver", 5))
+        # The server's cap on deliveries of any cause (-1: none), and the budget of failures.
+        self._max_deliver = int(config.get("max_deliver", -1))
+        metadata = config.get("metadata", {})
+        self._max_failures = int(metadata.get("jobtrail_max_failures", 0)) or (
+            self._max_deliver if self._max_deliver > 0 else 5
+        )
+        self._failures: OrderedDict[tuple[str, int], int] = OrderedDict()
         self._backoff = _backoff_from(config)
         # While an outage is waited out, the delivery is kept alive well within ack_wait.
         ack_wait = float(config.get("ack_wait", 0)) / 1e9 or _DEFAULT_ACK_WAIT_S
@@ -156,6 +172,7 @@ class EventConsumer:
                     return
                 failure = await self._attempt(msg, recorded)
             if failure is None:
+                self._failures.pop(_message_key(msg), None)
                 await msg.ack()
                 HANDLED.labels(self.durable, envelope.type, "ok").inc()
                 if outages:
@@ -218,19 +235,31 @@ class EventConsumer:
                 log.warning("consumer.heartbeat_failed", consumer=self.durable, exc_info=True)
 
     async def _retry_or_give_up(self, msg: Msg, recorded: RecordedEvent, error: Exception) -> None:
+        failures = self._count_failure(msg)
         delivered = int(msg.metadata.num_delivered)
-        if delivered >= self._max_deliver:
+        capped = 0 < self._max_deliver <= delivered
+        if failures >= self._max_failures or capped:
             await self._dead_letter(msg, recorded, _describe(error))
             return
-        delay = self._backoff[min(delivered - 1, len(self._backoff) - 1)]
+        delay = self._backoff[min(failures - 1, len(self._backoff) - 1)]
         log.warning(
-            "consumer.retry", attempt=delivered, max_deliver=self._max_deliver,
-            delay_s=delay, error=_describe(error), exc_info=error,
+            "consumer.retry", attempt=failures, max_failures=self._max_failures,
+            delivered=delivered, delay_s=delay, error=_describe(error), exc_info=error,
         )  # fmt: skip
         await msg.nak(delay=delay)
         HANDLED.labels(self.durable, recorded.envelope.type, "retry").inc()
 
+    def _count_failure(self, msg: Msg) -> int:
+        """One more failed attempt of this message, in this process; the count so far."""
+        key = _message_key(msg)
+        count = self._failures.pop(key, 0) + 1
+        self._failures[key] = count
+        while len(self._failures) > _FAILURES_REMEMBERED:
+            self._failures.popitem(last=False)
+        return count
+
     async def _dead_letter(self, msg: Msg, recorded: RecordedEvent | None, reason: str) -> None:
+        self._failures.pop(_message_key(msg), None)
         event_type = recorded.envelope.type if recorded else "Undecodable"
         stream_seq = int(msg.metadata.sequence.stream)
         given = msg.headers or {}  # a retried message keeps naming where it first came from
@@ -259,6 +288,10 @@ async def _sleep_unless(stop: asyncio.Event, seconds: float) -> bool:
     except TimeoutError:
         return False
     return True
+
+
+def _message_key(msg: Msg) -> tuple[str, int]:
+    return msg.metadata.stream, int(msg.metadata.sequence.stream)
 
 
 def _describe(error: BaseException) -> str:

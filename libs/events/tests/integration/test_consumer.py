@@ -349,3 +349,79 @@ async def test_events_fetched_with_one_waiting_out_an_outage_are_kept_for_it(
     assert {recorded.seq for recorded in consumer.calls} == {first, second}
     info = await consumer.info()
     assert info.num_redelivered == 0
+
+
+async def redeliver_as_if_killed(consumer: ThrowawayConsumer, times: int) -> None:
+    """Take the message `times` times without answering, as a process killed mid-message
+    would: every delivery counts on the server, none is a failure of the handler."""
+    sub = await consumer.nc.jetstream().pull_subscribe_bind(consumer.durable, EVENTS_STREAM)
+    try:
+        for _ in range(times):
+            [msg] = await sub.fetch(1, timeout=WAIT)
+            await msg.nak()  # given back at once, like an ack_wait expiry but without the wait
+    finally:
+        await sub.unsubscribe()
+
+
+def with_failure_budget(consumer: ThrowawayConsumer, failures: int, deliveries: int) -> None:
+    config = consumer.topology.consumers[EVENTS_STREAM][consumer.durable]
+    config["max_deliver"] = deliveries
+    config["metadata"] = {**config["metadata"], "jobtrail_max_failures": str(failures)}
+
+
+async def test_deliveries_lost_to_crashes_do_not_spend_the_failure_budget(nc: Client) -> None:
+    throwaway = ThrowawayConsumer(nc)
+    with_failure_budget(throwaway, failures=3, deliveries=50)
+    await apply_topology(nc, throwaway.topology)
+    try:
+        seq, _ = await throwaway.publish()
+        await redeliver_as_if_killed(throwaway, times=6)  # twice the failure budget
+        throwaway.start(fails_twice)
+        await until(lambda: throwaway.acked(seq))
+        assert len(throwaway.calls) == 3
+        assert throwaway.dead == []
+    finally:
+        await throwaway.stop()
+        await nc.jetstream().delete_consumer(EVENTS_STREAM, throwaway.durable)
+
+
+async def test_a_failing_handler_still_dead_letters_after_its_failure_budget(nc: Client) -> None:
+    throwaway = ThrowawayConsumer(nc)
+    with_failure_budget(throwaway, failures=2, deliveries=50)
+    await apply_topology(nc, throwaway.topology)
+    try:
+        seq, _ = await throwaway.publish()
+        await redeliver_as_if_killed(throwaway, times=4)
+
+        async def always_fails(recorded: RecordedEvent, attempt: int) -> None:
+            raise RuntimeError("a bug in the handler")
+
+        throwaway.start(always_fails)
+        letter = await throwaway.dead_letter()
+        assert len(throwaway.calls) == 2  # two failures, not the four crash deliveries
+        assert letter.headers is not None
+        assert letter.headers["Jobtrail-Deliveries"] == "6"
+        await until(lambda: throwaway.acked(seq))
+    finally:
+        await throwaway.stop()
+        await nc.jetstream().delete_consumer(EVENTS_STREAM, throwaway.durable)
+
+
+async def test_the_server_cap_still_ends_a_message_that_crashes_its_process(nc: Client) -> None:
+    throwaway = ThrowawayConsumer(nc)
+    with_failure_budget(throwaway, failures=5, deliveries=4)
+    await apply_topology(nc, throwaway.topology)
+    try:
+        seq, _ = await throwaway.publish()
+        await redeliver_as_if_killed(throwaway, times=3)
+
+        async def fails(recorded: RecordedEvent, attempt: int) -> None:
+            raise RuntimeError("crashes the process in real life")
+
+        throwaway.start(fails)
+        await throwaway.dead_letter()
+        assert len(throwaway.calls) == 1  # the 4th delivery reached the cap at its 1st failure
+        await until(lambda: throwaway.acked(seq))
+    finally:
+        await throwaway.stop()
+        await nc.jetstream().delete_consumer(EVENTS_STREAM, throwaway.durable)

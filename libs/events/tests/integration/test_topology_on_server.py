@@ -85,3 +85,21 @@ async def test_purging_the_event_stream_is_refused(nc: Client, store: EventStore
             EVENTS_STREAM, subject=aggregate_filter("testagg", aggregate_id)
         )
     assert len((await store.load("testagg", aggregate_id)).events) == 1
+
+
+async def test_applying_the_topology_updates_a_consumer_deployed_with_an_older_budget(
+    nc: Client,
+) -> None:
+    topology = load_topology()
+    stream, config = topology.consumer("resume-parse")
+    older = {**config, "max_deliver": 5, "metadata": {"jobtrail_backoff_seconds": "1,5,15,30"}}
+    js = nc.jetstream()
+    await js.delete_consumer(stream, "resume-parse")
+    deployed_before = type(topology)(streams={}, consumers={stream: {"resume-parse": older}})
+    await apply_topology(nc, deployed_before)
+    assert (await js.consumer_info(stream, "resume-parse")).config.max_deliver == 5
+    await apply_topology(nc, topology)
+    updated = (await js.consumer_info(stream, "resume-parse")).config
+    assert updated.max_deliver == config["max_deliver"] == 50
+    assert updated.metadata is not None
+    assert updated.metadata["jobtrail_max_failures"] == "5"
