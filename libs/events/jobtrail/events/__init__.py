@@ -12,7 +12,12 @@ from jobtrail.events.errors import (
     InvalidTopology,
     UnknownEventType,
 )
-from jobtrail.events.faults import PermanentFailure, TransientFailure, is_transient
+from jobtrail.events.faults import (
+    PermanentFailure,
+    TransientFailure,
+    blames_the_data,
+    is_transient,
+)
 from jobtrail.events.ids import uuid7
 from jobtrail.events.registry import registry
 from jobtrail.events.store import AggregateHistory, EventStore
@@ -34,6 +39,7 @@ __all__ = [
     "TransientFailure",
     "UnknownEventType",
     "apply_topology",
+    "blames_the_data",
     "is_transient",
     "jobs",
     "load_topology",

@@ -58,6 +58,11 @@ _SQL_TRANSIENT: tuple[type[BaseException], ...] = (
 # psycopg raises OperationalError for "index row size exceeds maximum" (class 54), which
 # retrying can never fix. 22 data exception, 23 integrity violation, 54 program limit.
 _SQL_PERMANENT_CLASSES = frozenset({"22", "23", "54"})
+# SQLSTATE classes that describe the database or our own code, never the data at hand:
+# connection (08), rollback (40: serialization, deadlock), syntax, missing objects and
+# privileges (42), resources (53), object state and locks (55), operator (57), system (58),
+# internal (XX), invalid transaction state (25), configuration (F0).
+_SQL_ENVIRONMENT_CLASSES = frozenset({"08", "25", "40", "42", "53", "55", "57", "58", "XX", "F0"})
 
 
 def _sqlstate(error: BaseException) -> str:
@@ -91,6 +96,27 @@ _OS_TRANSIENT_ERRNOS = frozenset(
         errno.ENETDOWN, errno.ENETRESET, errno.EAGAIN, errno.EADDRNOTAVAIL, errno.ENOBUFS,
     }
 )  # fmt: skip
+
+
+def blames_the_data(error: BaseException) -> bool:
+    """True when retrying cannot help because the data itself cannot be stored or applied.
+
+    PostgreSQL's SQLSTATE, anywhere in the chain of causes, decides first: data (22),
+    integrity (23) and size limits (54) are the data's fault, even where the driver files
+    them under OperationalError; the database's own state (connection, locks, privileges,
+    missing objects, ...) never is. Without one, anything but an outage is the data's.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        state = _sqlstate(current)[:2]
+        if state in _SQL_PERMANENT_CLASSES:
+            return True
+        if state in _SQL_ENVIRONMENT_CLASSES:
+            return False
+        current = current.__cause__ or current.__context__
+    return not is_transient(error)
 
 
 def is_transient(error: BaseException) -> bool:

@@ -27,7 +27,7 @@ from prometheus_client import Counter, Gauge
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from jobtrail.events import EventStore, RecordedEvent, is_transient
+from jobtrail.events import EventStore, RecordedEvent, blames_the_data, is_transient
 from jobtrail.gateway.readmodels.tables import checkpoints, metadata
 
 log = structlog.get_logger("jobtrail.gateway.projector")
@@ -67,12 +67,6 @@ projection_failures = sa.Table(
 
 Progress = Callable[[int, int], None]  # (applied up to seq, stream's last seq)
 
-# SQLSTATE classes that describe the database or our own code, never the event at hand:
-# connection (08), rollback (40: serialization, deadlock), syntax, missing objects and
-# privileges (42), resources (53), object state and locks (55), operator (57), system (58),
-# internal (XX), invalid transaction state (25). Retried, never dead-lettered.
-_ENVIRONMENT_SQLSTATES = frozenset({"08", "25", "40", "42", "53", "55", "57", "58", "XX", "F0"})
-_EVENT_SQLSTATES = frozenset({"22", "23", "54"})
 _MAX_BACKOFF = 30.0
 _LAG_EVERY = 5.0  # seconds between lag gauge refreshes while idle
 STALLED_AFTER = 30.0  # seconds of retrying before /readyz calls a projection stalled
@@ -248,23 +242,8 @@ class Projector:
 def caused_by_event(error: BaseException) -> bool:
     """True when retrying cannot help: the event itself cannot be applied (bad data, a bug
     in one applier). Outages and faults of the database or its schema are never the event's.
-
-    PostgreSQL's SQLSTATE decides first: data (22), integrity (23) and size limits (54) are
-    the event's, even where the driver files them under OperationalError.
     """
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        state = getattr(current, "sqlstate", None) or getattr(
-            getattr(current, "orig", None), "sqlstate", None
-        )
-        if isinstance(state, str) and state[:2] in _EVENT_SQLSTATES:
-            return True
-        if isinstance(state, str) and state[:2] in _ENVIRONMENT_SQLSTATES:
-            return False
-        current = current.__cause__ or current.__context__
-    return not is_transient(error)
+    return blames_the_data(error)
 
 
 def _failure_row(
