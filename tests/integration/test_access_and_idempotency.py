@@ -7,11 +7,13 @@ import hashlib
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
 import httpx
+import sqlalchemy as sa
 
 from jobtrail.gateway.api.app import create_app
 from jobtrail.gateway.handlers import idempotency
@@ -101,6 +103,37 @@ async def test_a_repeat_finishes_an_upload_that_failed_after_claiming_its_key(
     await ada.settled_resume(str(reserved.resource_id))
     listed = (await ada.get("/resumes")).json()["items"]
     assert [r["resume_id"] for r in listed] == [str(reserved.resource_id)]
+
+
+async def test_a_key_is_forgotten_a_day_later_and_then_names_a_new_resume(
+    system: System,
+) -> None:
+    ada = await system.user("Ada")
+    key = uuid4().hex
+    first = await ada.api.post(
+        "/resumes", headers=keyed(ada, key), files={"file": ("a.txt", RESUME)}
+    )
+    assert first.status_code == 202, first.text
+    await ada.settled_resume(first.json()["resume_id"])
+    async with system.deps.engine.begin() as connection:  # as if a day had passed
+        await connection.execute(
+            sa.update(idempotency.idempotency_keys)
+            .where(idempotency.idempotency_keys.c.key == key)
+            .values(created_at=sa.func.now() - idempotency.KEPT_FOR - timedelta(minutes=1))
+        )
+    later = await ada.api.post(
+        "/resumes", headers=keyed(ada, key), files={"file": ("a.txt", RESUME)}
+    )
+    assert later.status_code == 202, later.text
+    assert "Idempotent-Replayed" not in later.headers
+    assert later.json()["resume_id"] != first.json()["resume_id"]
+    async with system.deps.engine.connect() as connection:
+        kept = await connection.scalar(
+            sa.select(sa.func.count())
+            .select_from(idempotency.idempotency_keys)
+            .where(idempotency.idempotency_keys.c.key == key)
+        )
+    assert kept == 1  # the expired row was deleted, not kept beside the new one
 
 
 async def test_the_same_key_with_another_file_is_refused(system: System) -> None:

@@ -5,6 +5,10 @@ with the request's sha256, so every gateway copy, before or after a restart, fin
 same id for a repeat. Whether the creation itself happened is then read from the log (the
 aggregate with that id exists or not), so a request that failed midway is finished by its
 repeat, and two racing repeats are settled by the log's own concurrency check.
+
+A key is kept for `KEPT_FOR` (24 hours, as payment APIs do): a repeat after that is a new
+request. Every claim deletes a bounded batch of expired keys, so the table stays the size
+of one day's keyed requests without a separate job.
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jobtrail.events import uuid7
 from jobtrail.gateway.domain.applications import IdempotencyKeyReused
@@ -34,6 +39,10 @@ idempotency_keys = sa.Table(
     sa.Column("result", sa.Integer),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+
+KEPT_FOR = timedelta(hours=24)
+_PRUNED_PER_CLAIM = 100
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,13 @@ def request_sha256(request: dict[str, Any]) -> str:
 
 
 async def claim(
-    engine: AsyncEngine, user_id: UUID, scope: str, key: str, request: dict[str, Any]
+    engine: AsyncEngine,
+    user_id: UUID,
+    scope: str,
+    key: str,
+    request: dict[str, Any],
+    *,
+    kept_for: timedelta = KEPT_FOR,
 ) -> Claim:
     """Reserve an id for (user, scope, key), or find the one reserved before.
 
@@ -68,6 +83,7 @@ async def claim(
         "resource_id": uuid7(), "created_at": sa.func.now(),
     }  # fmt: skip
     async with engine.begin() as connection:
+        await _forget_expired(connection, kept_for)
         inserted = (
             await connection.execute(
                 insert(idempotency_keys)
@@ -93,6 +109,19 @@ async def claim(
             "original request again, or use a new key for a new one"
         )
     return Claim(scope, key, user_id, row.resource_id, True, row.created_at, row.result)
+
+
+async def _forget_expired(connection: AsyncConnection, kept_for: timedelta) -> None:
+    """Delete up to a batch of keys older than `kept_for` (this request's own included)."""
+    expired = (
+        sa.select(idempotency_keys.c.user_id, idempotency_keys.c.scope, idempotency_keys.c.key)
+        .where(idempotency_keys.c.created_at < sa.func.now() - kept_for)
+        .limit(_PRUNED_PER_CLAIM)
+    )
+    columns = sa.tuple_(
+        idempotency_keys.c.user_id, idempotency_keys.c.scope, idempotency_keys.c.key
+    )
+    await connection.execute(sa.delete(idempotency_keys).where(columns.in_(expired)))
 
 
 async def settle(engine: AsyncEngine, claim: Claim, result: int) -> None:
