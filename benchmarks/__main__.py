@@ -50,6 +50,8 @@ RUNNERS: dict[str, Runner] = {
 ALIASES = {
     **{f"export-{f}-{t}": "export" for f in ("pdf", "docx") for t in ("classic", "modern")},
     "append-many": "append",
+    "upload-2page": "upload",
+    "ocr-page": "upload",
     "publish-batch": "publish",
     "publish-awaited": "publish",
     **{n: "ai" for n in ("ai-enqueue", "ai-cached", "ai-dispatch", "ai-throughput")},

@@ -1,1 +1,1 @@
-"""Matching quality: ranking against graded relevance, beside BM25, TF-IDF and the previous matcher."""
+"""Matching quality: rankings against graded relevance, beside BM25, TF-IDF and the v1 matcher."""

@@ -11,7 +11,8 @@ from uuid import uuid4
 
 import httpx
 
-from jobtrail.jobs.adapters.minilm import MiniLMEmbedder
+from jobtrail.jobs.adapters.static import MODEL as LOCAL_MODEL
+from jobtrail.jobs.adapters.static import StaticEmbedder
 from jobtrail.jobs.handlers import JobsDeps, on_posting
 from tests.support.system import Caller, System
 
@@ -194,7 +195,7 @@ async def test_a_posting_asking_for_the_resumes_skills_ranks_first_with_reasons(
         s["requirement"]: s["bullets"] for s in best["explanation"]["supported_requirements"]
     }
     assert any("Postgres" in b for b in support["PostgreSQL"])
-    assert best["model"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert best["model"] == LOCAL_MODEL
 
     via_jobs = (await ada.get("/jobs", params={"match_for": resume_id})).json()["items"]
     assert via_jobs[0]["job_id"] == fit["job_id"]
@@ -226,7 +227,7 @@ async def test_job_matched_is_emitted_once_per_job_and_resume_version(system: Sy
     added = history.events[0]
     assert added.envelope.type == "JobPostingAdded"
     engine = system.engines["jobs"]  # a copy of the jobs service, as its role
-    deps = JobsDeps(engine, system.deps.events, system.deps.documents, MiniLMEmbedder())
+    deps = JobsDeps(engine, system.deps.events, system.deps.documents, StaticEmbedder())
     await on_posting(added, deps)
     await on_posting(added, deps)
     after = await system.deps.events.load("job", job["job_id"])

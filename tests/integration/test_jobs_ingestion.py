@@ -273,3 +273,59 @@ async def test_a_scheduled_run_is_skipped_while_another_copy_runs_the_feed(
         jobs.ingestion.run("adzuna", wait_for_lock=False),
     )
     assert sorted([first is None, second is None]) == [False, True]
+
+
+async def test_a_large_file_feed_stores_every_posting_and_links_repeats_within_the_run(
+    system: System, jobs: Connected, run_id: str, tmp_path: Path
+) -> None:
+    import random
+
+    from jobtrail.jobs.adapters.feeds import FileSource
+    from jobtrail.jobs.tables import postings
+
+    words = [
+        "nurse", "driver", "invoice", "python", "kitchen", "welding", "payroll", "forklift",
+        "tax", "clinic", "react", "harbour", "bakery", "audit", "crane", "pharmacy", "school",
+        "garden", "legal", "sales", "robot", "lab", "plumbing", "hotel", "museum", "farm",
+        "mining", "bank", "radio", "theatre",
+    ]  # fmt: skip
+    rng = random.Random(7)
+    companies = [f"Firm {n} {run_id}" for n in range(7)]
+    rows = [
+        {"id": f"bulk-{run_id}-{n}", "title": f"Role {n} {run_id}",
+         "company": companies[n % len(companies)], "location": "Leeds",
+         "description": " ".join(rng.sample(words, 12))}
+        for n in range(60)
+    ]  # fmt: skip
+    # Later in the same run (and batch): the same company, title and place under other
+    # ids, and the same text under a slightly different title.
+    repeats = [{**rows[n], "id": f"bulk-{run_id}-again-{n}"} for n in (0, 1, 59)]
+    near = {**rows[5], "id": f"bulk-{run_id}-near-5", "title": f"Role 5 {run_id} (m/f)"}
+    path = tmp_path / "bulk.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in [*rows, *repeats, near]))
+    jobs.ingestion.sources["bulk"] = [FileSource(path)]
+
+    result = await jobs.ingestion.run("bulk")
+    assert result is not None
+    assert result.error is None
+    assert (result.fetched, result.added, result.duplicates) == (64, 60, 4)
+
+    async with jobs.deps.engine.connect() as connection:
+        stored = {
+            r.source_id: r
+            for r in await connection.execute(
+                postings.select().where(postings.c.source_id.like(f"bulk-{run_id}-%"))
+            )
+        }
+    assert len(stored) == 64
+    for copy, first in [*((f"again-{n}", str(n)) for n in (0, 1, 59)), ("near-5", "5")]:
+        assert (
+            stored[f"bulk-{run_id}-{copy}"].duplicate_of == stored[f"bulk-{run_id}-{first}"].job_id
+        )
+        assert stored[f"bulk-{run_id}-{first}"].duplicate_of is None
+    assert sum(r.duplicate_of is not None for r in stored.values()) == 4
+    assert {r.model for r in stored.values()} == {jobs.deps.embedder.model}
+
+    again = await jobs.ingestion.run("bulk")
+    assert again is not None
+    assert (again.unchanged, again.added, again.duplicates) == (64, 0, 0)

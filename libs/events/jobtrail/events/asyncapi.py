@@ -48,6 +48,8 @@ EMITTERS: dict[str, tuple[str, ...]] = {
     "JobMatched": ("jobs",),
     "IngestionRequested": ("gateway", "cli"),
     "IngestionCompleted": ("jobs",),
+    "RescoreRequested": ("cli",),
+    "RescoreCompleted": ("jobs",),
     "AIJobQueued": ("gateway",),
     "AIJobCancelled": ("gateway",),
     "AIJobProgressed": ("ai-worker",),

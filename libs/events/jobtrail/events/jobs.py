@@ -108,3 +108,25 @@ class IngestionCompleted(Event):
     updated: int
     duplicates: int
     error: str | None = None
+
+
+class RescoreRequested(Event):
+    """An operator asked to re-score every resume's latest version (after a change of the
+    scoring formula or model); the jobs service does it in the background, in batches."""
+
+    type: ClassVar[str] = "RescoreRequested"
+    aggregate_type: ClassVar[str] = "rescore"
+    rescore_id: UUID
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class RescoreCompleted(Event):
+    """A re-scoring run ended: how many postings and resume versions it re-scored, and with
+    which formula."""
+
+    type: ClassVar[str] = "RescoreCompleted"
+    aggregate_type: ClassVar[str] = "rescore"
+    rescore_id: UUID
+    postings: int
+    resumes: int
+    formula: str

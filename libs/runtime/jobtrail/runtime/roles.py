@@ -65,6 +65,9 @@ class Migrations:
 GRANTS: tuple[tuple[str, str, str], ...] = (
     # The gateway answers GET /resumes/{id}/matches from the jobs service's scores.
     ("SELECT", "jobs.matches", "jobtrail_gateway"),
+    # … how complete they are, and the requirements extracted from each posting.
+    ("SELECT", "jobs.match_runs", "jobtrail_gateway"),
+    ("SELECT (job_id, requirements)", "jobs.postings", "jobtrail_gateway"),
     ("SELECT, INSERT", "gateway.audit_log", "jobtrail_audit"),
     # FOR UPDATE (the checkpoint lock) needs UPDATE on a column; RLS keeps it to its row.
     ("SELECT, INSERT, UPDATE (last_seq)", "gateway.checkpoints", "jobtrail_audit"),

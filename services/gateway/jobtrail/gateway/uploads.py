@@ -13,8 +13,21 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 JSON = "application/json"
 MARKDOWN = "text/markdown"
 TEXT = "text/plain"
+PNG = "image/png"
+JPEG = "image/jpeg"
+TIFF = "image/tiff"
 
-ACCEPTED = "PDF, DOCX, plain text, Markdown, or a JSON Resume document (.json)"
+ACCEPTED = (
+    "PDF, DOCX, plain text, Markdown, a JSON Resume document (.json), "
+    "or a scan or photo of the resume (PNG, JPEG, TIFF)"
+)
+# Scans and photos: the resume service reads them by OCR.
+_IMAGES = (
+    (b"\x89PNG\r\n\x1a\n", PNG),
+    (b"\xff\xd8\xff", JPEG),
+    (b"II*\x00", TIFF),
+    (b"MM\x00*", TIFF),
+)
 
 _WORD_PART_HEADER = b"word/document.xml"
 
@@ -25,6 +38,9 @@ def sniff(data: bytes) -> str:
         return PDF
     if data.startswith(b"PK\x03\x04"):
         return _zip_kind(data)
+    for magic, media_type in _IMAGES:
+        if data.startswith(magic):
+            return media_type
     text = _as_text(data)
     stripped = text.lstrip()
     if stripped.startswith("{"):

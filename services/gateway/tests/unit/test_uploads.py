@@ -9,7 +9,18 @@ import zipfile
 import pytest
 
 from jobtrail.gateway.errors import UnsupportedMediaType
-from jobtrail.gateway.uploads import ACCEPTED, DOCX, JSON, MARKDOWN, PDF, TEXT, sniff
+from jobtrail.gateway.uploads import (
+    ACCEPTED,
+    DOCX,
+    JPEG,
+    JSON,
+    MARKDOWN,
+    PDF,
+    PNG,
+    TEXT,
+    TIFF,
+    sniff,
+)
 
 
 def a_zip(members: dict[str, str]) -> bytes:
@@ -98,10 +109,24 @@ def test_bytes_that_claim_utf16_but_do_not_decode_are_unsupported() -> None:
 
 
 @pytest.mark.parametrize(
+    ("data", "media_type"),
+    [
+        pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", PNG, id="png"),
+        pytest.param(b"\xff\xd8\xff\xe0\x00\x10JFIF", JPEG, id="jpeg"),
+        pytest.param(b"II*\x00\x08\x00\x00\x00", TIFF, id="tiff-little-endian"),
+        pytest.param(b"MM\x00*\x00\x00\x00\x08", TIFF, id="tiff-big-endian"),
+    ],
+)
+def test_scans_and_photos_pass_on_as_images_for_the_resume_service_to_read(
+    data: bytes, media_type: str
+) -> None:
+    assert sniff(data) == media_type
+
+
+@pytest.mark.parametrize(
     "data",
     [
-        pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", id="png"),
-        pytest.param(b"\xff\xd8\xff\xe0\x00\x10JFIF", id="jpeg"),
+        pytest.param(b"GIF89a\x01\x00\x01\x00\x00\x00\x00", id="gif"),
         pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", id="legacy-doc"),
         pytest.param(b"Ada\x00Lovelace", id="text-with-nul"),
     ],

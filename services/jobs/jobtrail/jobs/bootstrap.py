@@ -28,8 +28,10 @@ from jobtrail.jobs.handlers import (
     JobsDeps,
     on_posting,
     on_profile,
+    on_rescore_requested,
     on_resume_version,
     reembed_stale,
+    rescore_in_background,
 )
 from jobtrail.jobs.ingestion import Ingestion
 from jobtrail.jobs.settings import JobsSettings
@@ -39,7 +41,7 @@ from jobtrail.runtime import ServiceParts
 from jobtrail.runtime.migrations import upgrade_to_head
 from jobtrail.runtime.service import Task
 
-CONSUMERS = ["jobs-postings", "jobs-match", "jobs-profiles", "jobs-ingest"]
+CONSUMERS = ["jobs-postings", "jobs-match", "jobs-profiles", "jobs-ingest", "jobs-rescore"]
 MIGRATIONS = Path(__file__).parent / "migrations"
 ACTOR = "service:jobs"
 
@@ -53,9 +55,13 @@ def make_embedder(settings: JobsSettings) -> Embedder:
             model=settings.openai_model,
             base_url=settings.openai_base_url,
         )
-    from jobtrail.jobs.adapters.minilm import MiniLMEmbedder
+    if settings.embedder == "minilm":
+        from jobtrail.jobs.adapters.minilm import MiniLMEmbedder
 
-    return MiniLMEmbedder()
+        return MiniLMEmbedder()
+    from jobtrail.jobs.adapters.static import StaticEmbedder
+
+    return StaticEmbedder()
 
 
 def make_sources(settings: JobsSettings) -> dict[str, list[JobSource]]:
@@ -140,9 +146,12 @@ async def setup(settings: JobsSettings) -> AsyncIterator[ServiceParts]:
             EventConsumer(link.nc, "jobs-ingest",
                           partial(on_ingestion_requested, deps=deps, ingestion=ingestion),
                           topology=link.topology),
+            EventConsumer(link.nc, "jobs-rescore", partial(on_rescore_requested, deps=deps),
+                          topology=link.topology),
         ]  # fmt: skip
         tasks: list[Task] = [c.run for c in consumers]
         tasks.append(partial(reembed_stale, deps))
+        tasks.append(partial(rescore_in_background, deps))
         if settings.ingest_every_minutes > 0:
             for name in ingestion.sources:
                 tasks.append(partial(ingestion.schedule, name, settings.ingest_every_minutes))

@@ -3,6 +3,12 @@
 Idempotent without an inbox: indexing and scoring are upserts of values computed from
 the same inputs, and `JobMatched` is appended only if the job's own events do not hold
 it yet for that (user, resume, version); its id derives from the cause besides.
+
+Nothing is skipped between the two sides: a posting is committed before it is scored
+against the resume versions stored so far, and a resume version is committed before it is
+scored against the postings stored so far, so whichever commits second sees the other.
+Each version's run is recorded in `match_runs` (complete, with how many visible postings
+were outside its candidate set) for `GET /resumes/{id}/matches` to say how complete it is.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 import structlog
+from prometheus_client import Gauge
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -27,17 +34,38 @@ from jobtrail.events import (
     PermanentFailure,
     RecordedEvent,
 )
-from jobtrail.events.jobs import JobMatched, JobPostingAdded, JobPostingIngested
+from jobtrail.events.jobs import (
+    JobMatched,
+    JobPostingAdded,
+    JobPostingIngested,
+    RescoreCompleted,
+    RescoreRequested,
+)
 from jobtrail.events.resumes import ResumeVersionCreated
 from jobtrail.events.users import ProfileUpdated
-from jobtrail.jobs import matching
+from jobtrail.jobs import matching, ranking
 from jobtrail.jobs.embedding import Embedder
-from jobtrail.jobs.tables import matches, postings, resume_vectors, thresholds
+from jobtrail.jobs.tables import (
+    match_runs,
+    matches,
+    postings,
+    rescores,
+    resume_vectors,
+    thresholds,
+)
 
 ACTOR = "service:jobs"
 DEFAULT_THRESHOLD = 70
 CANDIDATES = 200
+# A user's own postings join the candidates whatever their distance, up to this many.
+OWN_CANDIDATES = 1000
 CONFLICT_ATTEMPTS = 3
+REFERENCE = 100  # postings a new posting's BM25 is measured among
+
+RESCORE_DONE = Gauge("jobtrail_rescore_done", "Items the running re-scoring run has done.",
+                     ["kind"])  # fmt: skip
+RESCORE_TOTAL = Gauge("jobtrail_rescore_total", "Items the running re-scoring run must do.",
+                      ["kind"])  # fmt: skip
 
 log = structlog.get_logger("jobtrail.jobs")
 
@@ -65,9 +93,10 @@ async def on_posting(recorded: RecordedEvent, deps: JobsDeps) -> None:
     owner = event.user_id if isinstance(event, JobPostingAdded) else None
     async with deps.engine.connect() as connection:
         indexed = (await connection.execute(
-            sa.select(postings.c.sha256).where(postings.c.job_id == event.job_id)
-        )).scalar()  # fmt: skip
-    if indexed != event.sha256:
+            sa.select(postings.c.sha256, postings.c.formula)
+            .where(postings.c.job_id == event.job_id)
+        )).first()  # fmt: skip
+    if indexed is None or tuple(indexed) != (event.sha256, ranking.FORMULA):
         await index_posting(deps, event, owner)
     await score_posting(recorded, event.job_id, owner, deps)
 
@@ -81,7 +110,7 @@ async def index_posting(
         raise PermanentFailure(f"the posting's document is gone: {missing}") from missing
     posting = document.content.get("posting", {})
     [vector] = await deps.embedder.embed([matching.posting_text(posting)])
-    profile = matching.posting_profile(posting)
+    wanted = ranking.requirements(posting)
     source, source_id = ("user", None)
     if isinstance(event, JobPostingIngested):
         source, source_id = event.source, event.source_id
@@ -91,7 +120,8 @@ async def index_posting(
         "location": posting.get("location"),
         "dedup_key": dedup_key(posting.get("company"), posting.get("title") or "",
                                posting.get("location")),
-        "skills": profile.skills, "requirements": profile.requirements,
+        "skills": skills_of(wanted), "requirements": wanted,
+        "text": ranking.posting_text(posting), "formula": ranking.FORMULA,
         "document_version": event.document_version, "sha256": event.sha256,
         "model": deps.embedder.model, "embedding": vector.tolist(),
         "duplicate_of": getattr(event, "duplicate_of", None), "updated_at": datetime.now(UTC),
@@ -110,6 +140,36 @@ async def upsert_posting(connection: AsyncConnection, row: dict[str, Any]) -> No
     )
 
 
+def skills_of(wanted: dict[str, Any]) -> list[str]:
+    """A posting's skills column: required first, then nice-to-have."""
+    return [*wanted["required"], *wanted["nice_to_have"]]
+
+
+def wanted_of(requirements: Any, skills: list[str], title: str) -> dict[str, Any]:
+    """A stored posting's requirements object (rebuilt from its skills when it was indexed
+    before requirements were extracted)."""
+    if isinstance(requirements, dict) and "required" in requirements:
+        return requirements
+    wanted = ranking.requirements({"title": title, "skills": skills})
+    wanted["lines"] = [str(line) for line in requirements or []][:20]
+    return wanted
+
+
+def facts_of(facts: Any, skills: list[str], bullets: list[str]) -> dict[str, Any]:
+    """A stored resume version's facts (thin ones when stored before facts were kept)."""
+    if isinstance(facts, dict):
+        return facts
+    return {"skills": dict.fromkeys(skills, 0.6), "bullets": bullets, "titles": [],
+            "occupations": [], "years": None, "seniority": None}  # fmt: skip
+
+
+def _posting_text(row: Any) -> str:
+    if row.text:
+        return str(row.text)
+    return ranking.posting_text({"title": row.title, "company": row.company,
+                                 "location": row.location, "skills": list(row.skills)})  # fmt: skip
+
+
 async def score_posting(
     recorded: RecordedEvent, job_id: UUID, owner: UUID | None, deps: JobsDeps
 ) -> None:
@@ -126,22 +186,41 @@ async def score_posting(
     query = (
         sa.select(
             latest_cte.c.resume_id, latest_cte.c.version, latest_cte.c.owner_id,
-            latest_cte.c.skills, latest_cte.c.bullets,
+            latest_cte.c.skills, latest_cte.c.bullets, latest_cte.c.facts,
+            latest_cte.c.text.label("resume_text"),
             (1 - latest_cte.c.embedding.cosine_distance(posting.c.embedding)).label("similarity"),
-            posting.c.skills.label("job_skills"), posting.c.requirements,
         )
         .select_from(latest_cte.join(posting, posting.c.job_id == job_id))
         .where(posting.c.duplicate_of.is_(None))
     )  # fmt: skip
     async with deps.engine.connect() as connection:
+        this = (await connection.execute(
+            sa.select(postings).where(postings.c.job_id == job_id)
+        )).first()  # fmt: skip
+        if this is None:
+            return
         rows = (await connection.execute(query)).all()
+        if not rows:
+            return
+        # BM25 needs other postings to weigh words by: the ones nearest this one.
+        distance = postings.c.embedding.cosine_distance([float(x) for x in this.embedding])
+        seen = postings.c.owner_id.is_(None) if owner is None else sa.or_(
+            postings.c.owner_id == owner, postings.c.owner_id.is_(None))  # fmt: skip
+        reference = (await connection.execute(
+            sa.select(postings.c.title, postings.c.company, postings.c.location,
+                      postings.c.skills, postings.c.text)
+            .where(seen, postings.c.job_id != job_id, postings.c.duplicate_of.is_(None))
+            .order_by(distance).limit(REFERENCE)
+        )).all()  # fmt: skip
+    lexicon = ranking.Lexicon([_posting_text(this), *(_posting_text(r) for r in reference)])
+    wanted = wanted_of(this.requirements, list(this.skills), this.title)
     scored = []
     for row in rows:
-        result = matching.score(
-            matching.PostingProfile(list(row.job_skills), list(row.requirements)),
-            matching.ResumeProfile(list(row.skills), list(row.bullets)),
-            float(row.similarity),
-        )
+        facts = facts_of(row.facts, list(row.skills), list(row.bullets))
+        text = row.resume_text or "\n".join([", ".join(row.skills), *row.bullets])
+        lexical = lexicon.relative(text)[0]
+        result = ranking.score_pair(facts, wanted, float(row.similarity), lexical,
+                                    deps.embedder.model)  # fmt: skip
         scored.append((row.resume_id, row.version, row.owner_id, job_id, result))
     await _store_and_announce(recorded, scored, deps)
 
@@ -159,14 +238,30 @@ async def on_resume_version(recorded: RecordedEvent, deps: JobsDeps) -> None:
     if owner is None:
         raise PermanentFailure(f"resume {event.resume_id} has no owner")
     profile, text = matching.resume_profile(document.content)
+    facts = ranking.resume_facts(document.content)
     [vector] = await deps.embedder.embed([text])
     row = {
         "resume_id": event.resume_id, "version": event.version, "owner_id": owner,
         "skills": profile.skills, "bullets": profile.bullets, "model": deps.embedder.model,
-        "embedding": vector.tolist(), "created_at": datetime.now(UTC),
+        "embedding": vector.tolist(), "created_at": datetime.now(UTC), "facts": facts,
+        "text": text,
     }  # fmt: skip
     statement = insert(resume_vectors).values(row)
-    nearest = nearest_postings(vector.tolist(), owner, CANDIDATES)
+    run = {
+        "resume_id": event.resume_id,
+        "version": event.version,
+        "owner_id": owner,
+        "status": "scoring",
+        "visible": 0,
+        "candidates": 0,
+        "outside": 0,
+        "formula": ranking.FORMULA,
+        "started_at": datetime.now(UTC),
+        "finished_at": None,
+    }
+    started = insert(match_runs).values(run)
+    # Committed before postings are read: a posting committed meanwhile either is read
+    # here or, scored on its own side, finds this version (see the module's docstring).
     async with deps.engine.begin() as connection:
         await connection.execute(
             statement.on_conflict_do_update(
@@ -174,18 +269,45 @@ async def on_resume_version(recorded: RecordedEvent, deps: JobsDeps) -> None:
                 set_={k: statement.excluded[k] for k in row if k not in ("resume_id", "version")},
             )
         )
+        await connection.execute(started.on_conflict_do_nothing())
+    scored, visible = await score_version(
+        deps, event.resume_id, event.version, owner, facts, text, vector.tolist()
+    )
+    await _store_and_announce(recorded, scored, deps, announce=not event.proposal,
+                              run=(event.resume_id, event.version, owner, visible))  # fmt: skip
+
+
+async def score_version(
+    deps: JobsDeps, resume_id: UUID, version: int, owner: UUID, facts: dict[str, Any],
+    text: str, vector: list[float],
+) -> tuple[list[Scored], int]:  # fmt: skip
+    """Score a resume version against its candidate set (the CANDIDATES nearest visible
+    postings, plus the user's own postings); also how many postings it could see."""
+    visible = sa.select(sa.func.count()).select_from(postings).where(
+        sa.or_(postings.c.owner_id == owner, postings.c.owner_id.is_(None)),
+        postings.c.duplicate_of.is_(None),
+    )  # fmt: skip
+    async with deps.engine.begin() as connection:
         # HNSW returns at most ef_search rows, fewer after filtering: widen the beam to
         # the candidates wanted and let it keep scanning past filtered-out rows.
         await connection.execute(sa.text(f"SET LOCAL hnsw.ef_search = {CANDIDATES}"))
         await connection.execute(sa.text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
-        rows = (await connection.execute(nearest)).all()
-    scored = [
-        (event.resume_id, event.version, owner, r.job_id,
-         matching.score(matching.PostingProfile(list(r.skills), list(r.requirements)),
-                        profile, float(r.similarity)))
-        for r in rows
+        rows = list((await connection.execute(nearest_postings(vector, owner, CANDIDATES))).all())
+        if owner is not None:  # postings the user added themselves are always scored
+            found = [r.job_id for r in rows]
+            own = nearest_postings(vector, owner, OWN_CANDIDATES).where(
+                postings.c.owner_id == owner, postings.c.job_id.not_in(found)
+            )
+            rows.extend((await connection.execute(own)).all())
+        count = int((await connection.execute(visible)).scalar() or 0)
+    lexical = ranking.lexical_scores(text, [_posting_text(r) for r in rows])
+    scored: list[Scored] = [
+        (resume_id, version, owner, r.job_id,
+         ranking.score_pair(facts, wanted_of(r.requirements, list(r.skills), r.title),
+                            float(r.similarity), lexical[i], deps.embedder.model))
+        for i, r in enumerate(rows)
     ]  # fmt: skip
-    await _store_and_announce(recorded, scored, deps, announce=not event.proposal)
+    return scored, max(count, len(rows))
 
 
 def nearest_postings(vector: list[float], owner: UUID | None, limit: int) -> sa.Select[Any]:
@@ -193,6 +315,7 @@ def nearest_postings(vector: list[float], owner: UUID | None, limit: int) -> sa.
     distance = postings.c.embedding.cosine_distance(vector)
     return (
         sa.select(postings.c.job_id, postings.c.skills, postings.c.requirements,
+                  postings.c.title, postings.c.company, postings.c.location, postings.c.text,
                   (1 - distance).label("similarity"))
         .where(sa.or_(postings.c.owner_id == owner, postings.c.owner_id.is_(None)),
                postings.c.duplicate_of.is_(None))
@@ -216,37 +339,59 @@ async def on_profile(recorded: RecordedEvent, deps: JobsDeps) -> None:
         ))  # fmt: skip
 
 
-Scored = tuple[UUID, int, UUID, UUID, matching.Score]
+Scored = tuple[UUID, int, UUID, UUID, ranking.Score]
+Run = tuple[UUID, int, UUID, int]  # resume id, version, owner, visible postings
 
 
 async def _store_and_announce(
-    recorded: RecordedEvent, scored: list[Scored], deps: JobsDeps, announce: bool = True
-) -> None:
-    if not scored:
+    recorded: RecordedEvent | None, scored: list[Scored], deps: JobsDeps,
+    announce: bool = True, run: Run | None = None,
+) -> None:  # fmt: skip
+    """Store the scores (and, for a version's own run, that it is complete) in one
+    transaction; announce the strong ones."""
+    if not scored and run is None:
         return
     now = datetime.now(UTC)
     rows = [
         {"resume_id": r, "resume_version": v, "owner_id": o, "job_id": j, "score": s.score,
-         "explanation": s.explanation, "model": deps.embedder.model, "computed_at": now}
+         "explanation": s.explanation, "model": deps.embedder.model, "computed_at": now,
+         "formula": ranking.FORMULA}
         for r, v, o, j, s in scored
     ]  # fmt: skip
     statement = insert(matches)
     async with deps.engine.begin() as connection:
-        await connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=[matches.c.resume_id, matches.c.resume_version, matches.c.job_id],
-                set_={k: statement.excluded[k] for k in ("score", "explanation", "model",
-                                                        "computed_at", "owner_id")},
-            ),
-            rows,
-        )  # fmt: skip
+        if rows:
+            await connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[matches.c.resume_id, matches.c.resume_version,
+                                    matches.c.job_id],
+                    set_={k: statement.excluded[k] for k in ("score", "explanation", "model",
+                                                            "computed_at", "owner_id",
+                                                            "formula")},
+                ),
+                rows,
+            )  # fmt: skip
+        if run is not None:
+            resume_id, version, owner, visible = run
+            done = {"resume_id": resume_id, "version": version, "owner_id": owner,
+                    "status": "complete", "visible": visible, "candidates": len(rows),
+                    "outside": max(0, visible - len(rows)), "formula": ranking.FORMULA,
+                    "started_at": now, "finished_at": now}  # fmt: skip
+            finished = insert(match_runs).values(done)
+            await connection.execute(finished.on_conflict_do_update(
+                index_elements=[match_runs.c.resume_id, match_runs.c.version],
+                set_={k: finished.excluded[k] for k in ("status", "visible", "candidates",
+                                                        "outside", "formula", "finished_at")},
+            ))  # fmt: skip
+        if not rows:
+            return
         owners = {o for _, _, o, _, _ in scored}
         found = await connection.execute(
             sa.select(thresholds.c.user_id, thresholds.c.match_threshold)
             .where(thresholds.c.user_id.in_(owners))
         )  # fmt: skip
         limits = {row.user_id: row.match_threshold for row in found}
-    if not announce:
+    if not announce or recorded is None:
         return
     for resume_id, version, owner, job_id, result in scored:
         if result.score >= limits.get(owner, DEFAULT_THRESHOLD):
@@ -330,3 +475,179 @@ async def _reembed(deps: JobsDeps, stop: asyncio.Event, batch: int) -> None:
                 )  # fmt: skip
         log.info("embeddings.refreshed", model=model, postings=len(stale_postings),
                  resumes=len(stale_resumes))  # fmt: skip
+
+
+# --- background re-scoring (`jobtrail rescore`) -------------------------------------------
+
+
+async def on_rescore_requested(recorded: RecordedEvent, deps: JobsDeps) -> None:
+    """On RescoreRequested: open a run (once) for the background re-scorer to work through."""
+    event = recorded.event
+    if not isinstance(event, RescoreRequested):
+        return
+    now = datetime.now(UTC)
+    async with deps.engine.begin() as connection:
+        stale = (await connection.execute(
+            sa.select(sa.func.count()).select_from(postings)
+            .where(postings.c.formula.is_distinct_from(ranking.FORMULA))
+        )).scalar()  # fmt: skip
+        resumes = (await connection.execute(
+            sa.select(sa.func.count(sa.distinct(resume_vectors.c.resume_id)))
+        )).scalar()  # fmt: skip
+        await connection.execute(insert(rescores).values(
+            rescore_id=event.rescore_id, status="running", formula=ranking.FORMULA,
+            postings_total=int(stale or 0), postings_done=0, resumes_total=int(resumes or 0),
+            resumes_done=0, cursor=None, requested_at=now, updated_at=now, finished_at=None,
+        ).on_conflict_do_nothing())  # fmt: skip
+    log.info("rescore.requested", rescore_id=str(event.rescore_id), postings=stale,
+             resumes=resumes)  # fmt: skip
+
+
+async def rescore_in_background(
+    deps: JobsDeps, stop: asyncio.Event, batch: int = 16, idle_seconds: float = 1.0
+) -> None:
+    """Work through open re-scoring runs a batch at a time (copies of the service share
+    the work: each batch locks its run's row)."""
+    while not stop.is_set():
+        try:
+            worked = await rescore_step(deps, batch)
+        except Exception:  # a failing batch is tried again; the service stays up
+            log.exception("rescore.batch_failed")
+            worked = False
+        if not worked:
+            try:
+                await asyncio.wait_for(stop.wait(), idle_seconds)
+            except TimeoutError:
+                continue
+
+
+async def rescore_step(deps: JobsDeps, batch: int) -> bool:
+    """One batch of the oldest open run: stale postings first, then resumes by id.
+    False when no run is open."""
+    async with deps.engine.connect() as lock:
+        run = (await lock.execute(
+            sa.select(rescores).where(rescores.c.status == "running")
+            .order_by(rescores.c.requested_at).limit(1).with_for_update(skip_locked=True)
+        )).first()  # fmt: skip
+        if run is None:
+            await lock.rollback()
+            return False
+        changes: dict[str, Any] = {"updated_at": datetime.now(UTC)}
+        refreshed = await _refresh_postings(deps, batch)
+        if refreshed:
+            changes["postings_done"] = min(run.postings_total, run.postings_done + refreshed)
+        else:
+            done, last = await _rescore_resumes(deps, run.cursor, batch)
+            changes |= {"resumes_done": run.resumes_done + done, "cursor": last or run.cursor}
+            if done < batch:
+                changes |= {
+                    "status": "done",
+                    "finished_at": datetime.now(UTC),
+                    "postings_done": run.postings_total,
+                    "resumes_done": max(run.resumes_total, run.resumes_done + done),
+                }
+        await lock.execute(
+            rescores.update().where(rescores.c.rescore_id == run.rescore_id).values(**changes)
+        )
+        await lock.commit()
+    RESCORE_TOTAL.labels("postings").set(run.postings_total)
+    RESCORE_TOTAL.labels("resumes").set(run.resumes_total)
+    RESCORE_DONE.labels("postings").set(changes.get("postings_done", run.postings_done))
+    RESCORE_DONE.labels("resumes").set(changes.get("resumes_done", run.resumes_done))
+    if changes.get("status") == "done":
+        await _complete_rescore(deps, run.rescore_id, changes)
+    return True
+
+
+async def _refresh_postings(deps: JobsDeps, batch: int) -> int:
+    """Extract again the requirements of postings an older formula indexed."""
+    async with deps.engine.connect() as connection:
+        stale = (await connection.execute(
+            sa.select(postings.c.job_id, postings.c.document_version)
+            .where(postings.c.formula.is_distinct_from(ranking.FORMULA)).limit(batch)
+        )).all()  # fmt: skip
+    for job_id, version in stale:
+        try:
+            content = (await deps.documents.get(job_id, version)).content.get("posting", {})
+        except DocumentNotFound:
+            content = None
+        async with deps.engine.begin() as connection:
+            if content is None:  # nothing to read it from: keep it, never retry it
+                values: dict[str, Any] = {"formula": ranking.FORMULA}
+            else:
+                wanted = ranking.requirements(content)
+                values = {
+                    "requirements": wanted,
+                    "skills": skills_of(wanted),
+                    "text": ranking.posting_text(content),
+                    "formula": ranking.FORMULA,
+                }
+            await connection.execute(
+                postings.update().where(postings.c.job_id == job_id).values(**values)
+            )
+    return len(stale)
+
+
+async def _rescore_resumes(
+    deps: JobsDeps, after: UUID | None, batch: int
+) -> tuple[int, UUID | None]:
+    """Score again the latest version of the next `batch` resumes (ordered by id)."""
+    latest = (
+        sa.select(resume_vectors)
+        .ext(distinct_on(resume_vectors.c.resume_id))
+        .order_by(resume_vectors.c.resume_id, resume_vectors.c.version.desc())
+        .limit(batch)
+    )
+    if after is not None:
+        latest = latest.where(resume_vectors.c.resume_id > after)
+    async with deps.engine.connect() as connection:
+        rows = (await connection.execute(latest)).all()
+    for row in rows:
+        facts, text = row.facts, row.text
+        try:
+            document = await deps.documents.get(row.resume_id, row.version)
+            _, text = matching.resume_profile(document.content)
+            facts = ranking.resume_facts(document.content)
+        except DocumentNotFound:
+            facts = facts_of(facts, list(row.skills), list(row.bullets))
+            text = text or "\n".join([", ".join(row.skills), *row.bullets])
+        async with deps.engine.begin() as connection:
+            await connection.execute(
+                resume_vectors.update()
+                .where(resume_vectors.c.resume_id == row.resume_id,
+                       resume_vectors.c.version == row.version)
+                .values(facts=facts, text=text)
+            )  # fmt: skip
+        vector = [float(x) for x in row.embedding]
+        scored, visible = await score_version(
+            deps, row.resume_id, row.version, row.owner_id, facts, text, vector
+        )
+        await _store_and_announce(
+            None,
+            scored,
+            deps,
+            announce=False,
+            run=(row.resume_id, row.version, row.owner_id, visible),
+        )
+    return len(rows), (rows[-1].resume_id if rows else None)
+
+
+async def _complete_rescore(deps: JobsDeps, rescore_id: UUID, changes: dict[str, Any]) -> None:
+    history = await deps.events.load("rescore", rescore_id)
+    if any(e.envelope.type == "RescoreCompleted" for e in history.events):
+        return
+    requested = next((e for e in history.events if e.envelope.type == "RescoreRequested"), None)
+    context = (EventContext.caused_by(requested.envelope, ACTOR) if requested is not None
+               else EventContext(actor=ACTOR, correlation_id=f"rescore-{rescore_id}"))  # fmt: skip
+    completed = RescoreCompleted(
+        rescore_id=rescore_id,
+        postings=changes["postings_done"],
+        resumes=changes["resumes_done"],
+        formula=ranking.FORMULA,
+    )
+    try:
+        await deps.events.append(history, [completed], context)
+    except ConcurrencyConflict:  # another copy completed it
+        return
+    log.info("rescore.completed", rescore_id=str(rescore_id), **{k: changes[k] for k in
+             ("postings_done", "resumes_done")})  # fmt: skip

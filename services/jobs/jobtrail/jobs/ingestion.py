@@ -17,23 +17,28 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid5
 
+import numpy as np
+import numpy.typing as npt
 import sqlalchemy as sa
 import structlog
 from prometheus_client import Counter, Gauge
 from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert
 
-from jobtrail.docstore import NewDocumentVersion
+from jobtrail.docstore import DocumentVersion, NewDocumentVersion, VersionConflict
 from jobtrail.events import ConcurrencyConflict, EventContext, uuid7
 from jobtrail.events.jobs import IngestionCompleted, JobPostingIngested, PostingSummary
-from jobtrail.jobs import matching
-from jobtrail.jobs.handlers import JobsDeps, dedup_key, upsert_posting
+from jobtrail.jobs import matching, ranking
+from jobtrail.jobs.handlers import JobsDeps, dedup_key, skills_of
 from jobtrail.jobs.sources import FeedError, FetchedPosting, JobSource
 from jobtrail.jobs.tables import postings, source_status
 
 ACTOR = "service:jobs"
 NAMESPACE = UUID("5b3f8a4e-8d1c-4c1e-9a57-6a7f0c2f9e11")
-EMBED_BATCH = 64
+EMBED_BATCH = 256
+# Postings stored at once (document, indexed row, event): each waits on PostgreSQL and
+# NATS round trips, so running several side by side is what makes a feed fast.
+STORE_CONCURRENCY = 4  # below both connection pools' size: no connection churn
 
 log = structlog.get_logger("jobtrail.jobs.ingestion")
 
@@ -61,6 +66,9 @@ class RunResult:
     @property
     def error(self) -> str | None:
         return "; ".join(self.errors) or None
+
+
+_Prepared = tuple[FetchedPosting, UUID, PostingSummary, dict[str, Any], dict[str, Any]]
 
 
 def job_id_of(source: str, source_id: str) -> UUID:
@@ -158,9 +166,60 @@ class Ingestion:
         if not fresh:
             return
         vectors = await self._deps.embedder.embed([matching.posting_text(e[3]) for e in fresh])
-        for (item, job_id, summary, posting, content), vector in zip(fresh, vectors, strict=True):
-            await self._store_one(item, job_id, summary, posting, content, vector.tolist(),
-                                  job_id in known, result)  # fmt: skip
+        # A job id repeated within the batch is stored in a later round, after the first.
+        rounds: list[list[tuple[_Prepared, list[float]]]] = []
+        for entry, vector in zip(fresh, vectors.tolist(), strict=True):
+            target = next((r for r in rounds if all(e[1] != entry[1] for e, _ in r)), None)
+            if target is None:
+                target = []
+                rounds.append(target)
+            target.append((entry, vector))
+        for staged in rounds:
+            await self._store_round(staged, known, result)
+
+    async def _store_round(
+        self, staged: list[tuple[_Prepared, list[float]]], known: dict[UUID, str],
+        result: RunResult,
+    ) -> None:  # fmt: skip
+        """Documents side by side, every indexed row in one statement, then the events."""
+        duplicates = await self._duplicates([(e[1], e[2], v) for e, v in staged])
+        slots = asyncio.Semaphore(STORE_CONCURRENCY)
+
+        async def stage(index: int) -> tuple[dict[str, Any], JobPostingIngested]:
+            (item, job_id, summary, posting, content), vector = staged[index]
+            async with slots:
+                return await self._store_one(item, job_id, summary, posting, content, vector,
+                                             job_id in known, duplicates[index])  # fmt: skip
+
+        async with asyncio.TaskGroup() as tasks:
+            jobs = [tasks.create_task(stage(i)) for i in range(len(staged))]
+        ready = [job.result() for job in jobs]
+        rows = [row for row, _ in ready]
+        statement = insert(postings).values(rows)
+        async with self._deps.engine.begin() as connection:
+            await connection.execute(statement.on_conflict_do_update(
+                index_elements=[postings.c.job_id],
+                set_={k: statement.excluded[k] for k in rows[0] if k != "job_id"},
+            ))  # fmt: skip
+
+        async def announce(index: int) -> None:
+            async with slots:
+                await self._append(rows[index]["job_id"], ready[index][1])
+
+        async with asyncio.TaskGroup() as tasks:
+            for index in range(len(ready)):
+                tasks.create_task(announce(index))
+        for (entry, _), duplicate_of in zip(staged, duplicates, strict=True):
+            item, job_id = entry[0], entry[1]
+            seen = job_id in known
+            outcome = "duplicate" if duplicate_of else ("updated" if seen else "added")
+            if duplicate_of:
+                result.duplicates += 1
+            elif seen:
+                result.updated += 1
+            else:
+                result.added += 1
+            POSTINGS.labels(item.source, outcome).inc()
 
     async def _known(self, job_ids: list[UUID]) -> dict[UUID, str]:
         async with self._deps.engine.connect() as connection:
@@ -174,69 +233,92 @@ class Ingestion:
     async def _store_one(
         self, item: FetchedPosting, job_id: UUID, summary: PostingSummary,
         posting: dict[str, Any], content: dict[str, Any], vector: list[float], seen: bool,
-        result: RunResult,
-    ) -> None:  # fmt: skip
+        duplicate_of: UUID | None,
+    ) -> tuple[dict[str, Any], JobPostingIngested]:  # fmt: skip
+        """Store the posting's document; its indexed row and its event, to be written."""
         key = dedup_key(summary.company, summary.title, summary.location)
-        duplicate_of = await self._duplicate_of(job_id, key, summary.company, vector)
-        documents = self._deps.documents
-        version = (await documents.latest_version(job_id) or 0) + 1
-        stored = await documents.put(NewDocumentVersion(
-            doc_id=job_id, version=version, parent_version=version - 1 if version > 1 else None,
-            kind="job_posting", source="import", content=content,
-            metadata={"source": item.source, "source_id": item.source_id},
-        ))  # fmt: skip
-        profile = matching.posting_profile(posting)
+        stored = await self._put_document(job_id, item, content, seen)
+        version = stored.version
+        wanted = ranking.requirements(posting)
         row = {
             "job_id": job_id, "owner_id": None, "source": item.source,
             "source_id": item.source_id, "title": summary.title, "company": summary.company,
-            "location": summary.location, "dedup_key": key, "skills": profile.skills,
-            "requirements": profile.requirements, "document_version": version,
+            "location": summary.location, "dedup_key": key, "skills": skills_of(wanted),
+            "requirements": wanted, "text": ranking.posting_text(posting),
+            "formula": ranking.FORMULA, "document_version": version,
             "sha256": stored.sha256, "model": self._deps.embedder.model, "embedding": vector,
             "duplicate_of": duplicate_of, "updated_at": datetime.now(UTC),
         }  # fmt: skip
-        async with self._deps.engine.begin() as connection:
-            await upsert_posting(connection, row)
         event = JobPostingIngested(
             job_id=job_id, source=item.source, source_id=item.source_id,
             document_version=version, sha256=stored.sha256, summary=summary,
             duplicate_of=duplicate_of,
         )  # fmt: skip
-        await self._append(job_id, event)
-        outcome = "duplicate" if duplicate_of else ("updated" if seen else "added")
-        if duplicate_of:
-            result.duplicates += 1
-        elif seen:
-            result.updated += 1
-        else:
-            result.added += 1
-        POSTINGS.labels(item.source, outcome).inc()
+        return row, event
 
-    async def _duplicate_of(
-        self, job_id: UUID, key: str, company: str | None, vector: list[float]
-    ) -> UUID | None:
-        distance = postings.c.embedding.cosine_distance(vector)
-        same_key = (
-            sa.select(postings.c.job_id)
-            .where(postings.c.dedup_key == key, postings.c.job_id != job_id,
-                   postings.c.owner_id.is_(None), postings.c.duplicate_of.is_(None))
-            .limit(1)
-        )  # fmt: skip
-        near = (
-            sa.select(postings.c.job_id, distance.label("distance"))
-            .where(postings.c.owner_id.is_(None), postings.c.job_id != job_id,
-                   postings.c.duplicate_of.is_(None),
-                   sa.func.lower(postings.c.company) == (company or "").lower())
-            .order_by(distance)
-            .limit(1)
+    async def _put_document(
+        self, job_id: UUID, item: FetchedPosting, content: dict[str, Any], seen: bool
+    ) -> DocumentVersion:
+        """The posting as the next version of its document; for a posting not indexed yet,
+        version 1 is tried first (one round trip fewer than asking for the latest)."""
+        documents = self._deps.documents
+        version = (await documents.latest_version(job_id) or 0) + 1 if seen else 1
+        for attempt in range(2):
+            try:
+                return await documents.put(NewDocumentVersion(
+                    doc_id=job_id, version=version,
+                    parent_version=version - 1 if version > 1 else None,
+                    kind="job_posting", source="import", content=content,
+                    metadata={"source": item.source, "source_id": item.source_id},
+                ))  # fmt: skip
+            except VersionConflict:
+                if attempt:
+                    raise
+                version = (await documents.latest_version(job_id) or 0) + 1
+        raise AssertionError("unreachable: the second attempt returns or raises")
+
+    async def _duplicates(
+        self, batch: list[tuple[UUID, PostingSummary, list[float]]]
+    ) -> list[UUID | None]:
+        """What each posting duplicates, in feed order, as if stored one by one: the
+        first visible, unlinked posting with its company, title and place, else the
+        nearest one of its company if its cosine reaches `duplicate_similarity`; earlier
+        postings of the batch count as stored. One query for the whole batch."""
+        keys = [dedup_key(s.company, s.title, s.location) for _, s, _ in batch]
+        firms = {(s.company or "").lower() for _, s, _ in batch}
+        company = sa.func.lower(postings.c.company)
+        query = sa.select(postings.c.job_id, postings.c.dedup_key, company.label("firm"),
+                          postings.c.embedding).where(
+            postings.c.owner_id.is_(None), postings.c.duplicate_of.is_(None),
+            sa.or_(postings.c.dedup_key.in_(keys), company.in_(firms)),
         )  # fmt: skip
         async with self._deps.engine.connect() as connection:
-            found = (await connection.execute(same_key)).scalar()
-            if found is not None:
-                return UUID(str(found))
-            nearest = (await connection.execute(near)).first()
-        if nearest is not None and 1 - float(nearest.distance) >= self._duplicate_similarity:
-            return UUID(str(nearest.job_id))
-        return None
+            found = (await connection.execute(query)).all()
+        key_of: dict[UUID, str] = {}
+        firm_of: dict[UUID, str | None] = {}
+        vector_of: dict[UUID, npt.NDArray[np.float32]] = {}
+        linked: dict[UUID, bool] = {}
+        for row in found:
+            job = UUID(str(row.job_id))
+            key_of[job], firm_of[job], linked[job] = row.dedup_key, row.firm, False
+            vector_of[job] = np.asarray(row.embedding, dtype=np.float32)
+        answers: list[UUID | None] = []
+        for (job_id, summary, vector), key in zip(batch, keys, strict=True):
+            firm = (summary.company or "").lower()
+            live = [j for j in key_of if j != job_id and not linked[j]]
+            answer = next((j for j in live if key_of[j] == key), None)
+            peers = [j for j in live if firm_of[j] == firm]
+            if answer is None and peers:
+                mine = np.asarray(vector, dtype=np.float32)
+                similarity = np.stack([vector_of[j] for j in peers]) @ mine
+                best = int(np.argmax(similarity))
+                if float(similarity[best]) >= self._duplicate_similarity:
+                    answer = peers[best]
+            answers.append(answer)
+            key_of[job_id], firm_of[job_id] = key, firm
+            vector_of[job_id] = np.asarray(vector, dtype=np.float32)
+            linked[job_id] = answer is not None
+        return answers
 
     async def _append(self, job_id: UUID, event: JobPostingIngested) -> None:
         context = EventContext(actor=ACTOR, correlation_id=f"ingest-{uuid7()}")

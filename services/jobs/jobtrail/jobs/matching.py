@@ -1,4 +1,8 @@
-"""Scoring a resume version against a posting: 0–100, and why.
+"""Scoring a resume version against a posting: 0–100, and why (formula `coverage-v1`).
+
+The service now scores with `ranking.py` (the hybrid ranking); it still uses this module's
+`resume_profile` and `posting_text` (what is embedded), and `score` stays as the previous
+formula's reference (the evaluation compares against a frozen copy).
 
 score = 100 × (0.55 × semantic + 0.45 × coverage), where semantic is the cosine
 similarity of the two embeddings rescaled from [0.15, 0.75] to [0, 1] (sentence

@@ -18,7 +18,9 @@ class JobsSettings(ServiceSettings):
 
     http_port: int = 8102
 
-    embedder: Literal["local", "openai"] = "local"
+    # local: the static table distilled from all-MiniLM-L6-v2 (thousands of texts/s);
+    # minilm: the full model on numpy (~20 texts/s); openai: the embeddings API.
+    embedder: Literal["local", "minilm", "openai"] = "local"
     openai_api_key: SecretStr = SecretStr("")
     openai_base_url: str = "https://api.openai.com/v1"
     openai_model: str = "text-embedding-3-small"

@@ -36,6 +36,8 @@ postings = sa.Table(
     sa.Column("embedding", Vector(DIMENSIONS), nullable=False),
     sa.Column("duplicate_of", sa.Uuid),
     _at("updated_at"),
+    sa.Column("text", sa.Text),  # what BM25 reads (null: indexed before the hybrid ranking)
+    sa.Column("formula", sa.Text),  # the ranking formula its requirements were extracted by
     sa.UniqueConstraint("source", "source_id", name="uq_postings_source"),
     sa.Index(
         "ix_postings_embedding_hnsw",
@@ -57,6 +59,8 @@ resume_vectors = sa.Table(
     sa.Column("model", sa.Text, nullable=False),
     sa.Column("embedding", Vector(DIMENSIONS), nullable=False),
     _at("created_at"),
+    sa.Column("facts", JSONB),  # ranking.resume_facts (null: stored before the hybrid ranking)
+    sa.Column("text", sa.Text),
 )
 
 matches = sa.Table(
@@ -70,6 +74,41 @@ matches = sa.Table(
     sa.Column("explanation", JSONB, nullable=False),
     sa.Column("model", sa.Text, nullable=False),
     _at("computed_at"),
+    sa.Column("formula", sa.Text, nullable=False, server_default="coverage-v1"),
+)
+
+# One row per scored resume version: whether its scoring is done, and how many of the
+# postings visible then were left outside its candidate set (the nearest CANDIDATES).
+match_runs = sa.Table(
+    "match_runs",
+    metadata,
+    sa.Column("resume_id", sa.Uuid, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("owner_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("status", sa.Text, nullable=False),  # scoring | complete
+    sa.Column("visible", sa.Integer, nullable=False),
+    sa.Column("candidates", sa.Integer, nullable=False),
+    sa.Column("outside", sa.Integer, nullable=False),
+    sa.Column("formula", sa.Text, nullable=False),
+    _at("started_at"),
+    _at("finished_at", nullable=True),
+)
+
+# Background re-scoring runs (`jobtrail rescore`): progress of each.
+rescores = sa.Table(
+    "rescores",
+    metadata,
+    sa.Column("rescore_id", sa.Uuid, primary_key=True),
+    sa.Column("status", sa.Text, nullable=False),  # running | done
+    sa.Column("formula", sa.Text, nullable=False),
+    sa.Column("postings_total", sa.Integer, nullable=False),
+    sa.Column("postings_done", sa.Integer, nullable=False),
+    sa.Column("resumes_total", sa.Integer, nullable=False),
+    sa.Column("resumes_done", sa.Integer, nullable=False),
+    sa.Column("cursor", sa.Uuid),  # the last resume id re-scored
+    _at("requested_at"),
+    _at("updated_at"),
+    _at("finished_at", nullable=True),
 )
 
 thresholds = sa.Table(

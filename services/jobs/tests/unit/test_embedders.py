@@ -13,6 +13,8 @@ import pytest
 
 from jobtrail.jobs.adapters.minilm import MODEL, MiniLMEmbedder, weights_archive
 from jobtrail.jobs.adapters.openai import EmbeddingsUnavailable, OpenAIEmbedder
+from jobtrail.jobs.adapters.static import MODEL as STATIC_MODEL
+from jobtrail.jobs.adapters.static import StaticEmbedder
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +62,69 @@ async def test_batches_give_the_same_vectors_as_single_texts(minilm: MiniLMEmbed
     together = await minilm.embed(texts)
     alone = np.vstack([await minilm.embed([t]) for t in texts])
     assert np.allclose(together, alone, atol=1e-4)
+
+
+@pytest.fixture(scope="module")
+def static() -> StaticEmbedder:
+    return StaticEmbedder()
+
+
+POSTINGS = [
+    "Senior Python developer: build REST APIs with Django and PostgreSQL, deploy on AWS.",
+    "Registered nurse for the intensive care unit: patient assessment, medication, charting.",
+    "Truck driver with a commercial licence for long-haul freight deliveries across states.",
+    "Accountant: prepare financial statements, reconcile ledgers, handle tax filings.",
+    "Frontend engineer: React, TypeScript and CSS for our web application's user interface.",
+    "Chef de partie: prepare dishes, manage the kitchen station, keep food safety standards.",
+]
+RESUMES = [
+    "Backend software engineer, 6 years of Python, Django, SQL databases and cloud services.",
+    "ICU nurse caring for critically ill patients, giving medication and keeping records.",
+    "Bookkeeper and accountant: ledgers, month-end close, tax returns, financial reports.",
+]
+
+
+async def test_static_embeddings_are_deterministic_unit_vectors_of_the_stored_size(
+    static: StaticEmbedder,
+) -> None:
+    texts = ["Python developer", "", "x" * 50_000, "Kubernetes and Terraform on AWS"]
+    first = await static.embed(texts)
+    again = StaticEmbedder().embed_now(texts)
+    assert first.shape == (4, static.dimensions) == (4, 384)
+    assert first.dtype == np.float32
+    assert np.allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-5)
+    assert np.array_equal(first, again)
+    assert static.model == STATIC_MODEL != MODEL  # vectors of the two are never mixed
+
+
+async def test_static_batches_give_the_same_vectors_as_single_texts(
+    static: StaticEmbedder,
+) -> None:
+    together = await static.embed(POSTINGS)
+    alone = np.vstack([await static.embed([t]) for t in POSTINGS])
+    assert np.allclose(together, alone, atol=1e-6)
+
+
+async def test_static_embeddings_put_similar_texts_closer_than_unrelated_ones(
+    static: StaticEmbedder,
+) -> None:
+    vectors = await static.embed(
+        ["A man is eating food.", "A man is eating a piece of bread.",
+         "The girl is carrying a baby."]
+    )  # fmt: skip
+    assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2]) + 0.1
+
+
+async def test_static_embeddings_rank_postings_as_minilm_does(
+    static: StaticEmbedder, minilm: MiniLMEmbedder
+) -> None:
+    def best(vectors: np.ndarray) -> list[int]:
+        resumes, postings = vectors[: len(RESUMES)], vectors[len(RESUMES) :]
+        return [int(i) for i in np.argmax(resumes @ postings.T, axis=1)]
+
+    texts = [*RESUMES, *POSTINGS]
+    assert best(await minilm.embed(texts)) == [0, 1, 3]
+    assert best(await static.embed(texts)) == best(await minilm.embed(texts))
 
 
 class FakeOpenAI:

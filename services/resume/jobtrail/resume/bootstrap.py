@@ -11,6 +11,7 @@ from jobtrail.docstore import DocumentStore, open_document_store
 from jobtrail.events import EventConsumer, EventStore
 from jobtrail.events.connection import JetStreamLink, jetstream
 from jobtrail.resume.handlers import ResumeDeps, give_up, parse_upload
+from jobtrail.resume.llm import LLMConfig, LLMPass
 from jobtrail.resume.settings import ResumeSettings
 from jobtrail.runtime import ServiceParts
 
@@ -22,22 +23,46 @@ async def setup(settings: ResumeSettings) -> AsyncIterator[ServiceParts]:
     """Connect NATS, the document store and S3; run the parse consumer."""
     async with jetstream(settings.nats_url, "resume", [CONSUMER]) as link:
         documents = await open_document_store(settings.effective_docstore_url)
+        llm = _llm_pass(settings)
         try:
-            yield _parts(settings, link, documents, await BlobStore.open(settings))
+            yield _parts(settings, link, documents, await BlobStore.open(settings), llm)
         finally:
             await documents.close()
+            if llm is not None:
+                await llm.close()
+
+
+def _llm_pass(settings: ResumeSettings) -> LLMPass | None:
+    """The LLM pass when `RESUME_LLM_BASE_URL` and `RESUME_LLM_MODEL` are set; else None."""
+    if not (settings.llm_base_url and settings.llm_model):
+        return None
+    return LLMPass(
+        LLMConfig(
+            base_url=settings.llm_base_url, model=settings.llm_model,
+            api_key=settings.llm_api_key.get_secret_value(),
+            structured=settings.llm_structured, timeout_seconds=settings.llm_timeout_seconds,
+        )
+    )  # fmt: skip
 
 
 def _parts(
-    settings: ResumeSettings, link: JetStreamLink, documents: DocumentStore, files: BlobStore
+    settings: ResumeSettings,
+    link: JetStreamLink,
+    documents: DocumentStore,
+    files: BlobStore,
+    llm: LLMPass | None = None,
 ) -> ServiceParts:
-    deps = ResumeDeps(EventStore(link.nc), documents, files, settings.max_file_bytes)
+    deps = ResumeDeps(
+        EventStore(link.nc), documents, files, settings.max_file_bytes, settings.ocr_limits(), llm
+    )
     consumer = EventConsumer(
         link.nc,
         CONSUMER,
         partial(parse_upload, deps=deps),
         topology=link.topology,
         on_dead_letter=lambda recorded, reason: give_up(recorded, deps, reason),
+        # OCR of a scan may take tens of seconds: tell the server the message is in hand.
+        heartbeat=15.0,
     )
     checks = {**link.checks, "s3": files.ping, "documents": documents.ping}
     return ServiceParts(checks=checks, tasks=[consumer.run])

@@ -72,6 +72,81 @@ def segments(text: str) -> list[str]:
     return [part.strip(" ,;") for part in _SEPARATORS.split(text) if part.strip(" ,;")]
 
 
+# First-level regions of a few large countries, written out in full, and their country:
+# "Pune, Maharashtra", "Toronto, Ontario", "Rowville, Victoria", "Leeds, England".
+_REGIONS: dict[str, str] = (
+    dict.fromkeys(
+        [
+            "andhra pradesh",
+            "arunachal pradesh",
+            "assam",
+            "bihar",
+            "chhattisgarh",
+            "goa",
+            "gujarat",
+            "haryana",
+            "himachal pradesh",
+            "jharkhand",
+            "karnataka",
+            "kerala",
+            "madhya pradesh",
+            "maharashtra",
+            "manipur",
+            "meghalaya",
+            "mizoram",
+            "nagaland",
+            "odisha",
+            "orissa",
+            "punjab",
+            "rajasthan",
+            "sikkim",
+            "tamil nadu",
+            "telangana",
+            "tripura",
+            "uttar pradesh",
+            "uttarakhand",
+            "west bengal",
+            "delhi",
+            "new delhi",
+            "puducherry",
+            "chandigarh",
+            "jammu and kashmir",
+        ],
+        "IN",
+    )
+    | dict.fromkeys(
+        [
+            "ontario",
+            "quebec",
+            "british columbia",
+            "alberta",
+            "manitoba",
+            "saskatchewan",
+            "nova scotia",
+            "new brunswick",
+            "newfoundland and labrador",
+            "prince edward island",
+        ],
+        "CA",
+    )
+    | dict.fromkeys(
+        [
+            "new south wales",
+            "victoria",
+            "queensland",
+            "western australia",
+            "south australia",
+            "tasmania",
+            "nsw",
+            "vic",
+            "qld",
+        ],
+        "AU",
+    )
+    | dict.fromkeys(["england", "scotland", "wales", "northern ireland"], "GB")
+)
+
+
 def parse_location(text: str) -> dict[str, str] | None:
     """City, region and country code of "Austin, TX" or "San Francisco, California, US"."""
     match = _LOCATION.match(text.strip())
@@ -88,14 +163,19 @@ def parse_location(text: str) -> dict[str, str] | None:
         return location | {"region": second, "countryCode": code}
     if is_us_state(second):
         return location | {"region": second}
+    if region_country := _REGIONS.get(second.lower()):
+        return location | {"region": second, "countryCode": region_country}
     code = country_code(second)
     return location | {"countryCode": code} if code else None
 
 
 def profile(url: str) -> dict[str, str] | None:
     """The network and username behind a profile URL, if it is a known network."""
-    parts = urlsplit(url if "://" in url else f"https://{url}")
-    host = (parts.hostname or "").removeprefix("www.")
+    try:
+        parts = urlsplit(url if "://" in url else f"https://{url}")
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:  # "https://[broken": not a URL anyone could follow
+        return None
     network = _NETWORKS.get(host)
     if network is None:
         return None
@@ -136,7 +216,10 @@ def _take_url(basics: dict[str, Any], url: str) -> None:
         basics["url"] = absolute(url)
         return
     if found is None:
-        host = urlsplit(absolute(url)).hostname or ""
+        try:
+            host = urlsplit(absolute(url)).hostname or ""
+        except ValueError:
+            return
         found = {"network": host.removeprefix("www."), "url": absolute(url)}
     basics.setdefault("profiles", []).append(found)
 

@@ -35,10 +35,14 @@ _YEAR = r"(?:19|20)\d{2}"
 _DATE = (
     rf"{_MONTH}\s*,?\s*'?{_YEAR}"  # Jan 2020, January 2020, Sept. 2019
     rf"|{_YEAR}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?"  # 2020-01, 2020-01-08
+    rf"|{_YEAR}\s?[/.]\s?(?:0[1-9]|1[0-2])(?!\d)"  # 2017/04, 2017.04
     rf"|(?:0?[1-9]|1[0-2])\s*[/.]\s*{_YEAR}"  # 01/2020, 1/2020, 01.2020
     rf"|{_YEAR}"  # 2020
 )
-_PRESENT = r"present|current|currently|now|today|ongoing|till date|to date"
+_PRESENT = (
+    r"present|current|currently|today|ongoing|till date|to date|(?:till|until|up to|to)\s+now"
+    r"|(?:till|until|to)\s+(?:the\s+)?present|now"
+)
 _DASH = r"\s*(?:[–—−-]+|\bto\b|\buntil\b|\btill\b|\bthrough\b|\bthru\b)\s*"
 _EDGE_BEFORE = r"(?<![\w/.-])"
 _EDGE_AFTER = r"(?![\w/-])"
@@ -50,6 +54,22 @@ _RANGE = re.compile(
 _MONTHS_OF_YEAR = re.compile(
     rf"{_EDGE_BEFORE}(?P<first>{_MONTH}){_DASH}(?P<last>{_MONTH})\s*,?\s*(?P<year>{_YEAR}){_EDGE_AFTER}",
     re.IGNORECASE,
+)
+# A range whose dash was lost in extraction: "2019 2021", "Jan 2019 Dec 2021".
+_BARE_RANGE = re.compile(
+    rf"{_EDGE_BEFORE}(?P<start>{_DATE})\s+(?:(?P<end>{_DATE})|(?P<present>{_PRESENT})){_EDGE_AFTER}",
+    re.IGNORECASE,
+)
+# A line that is only a range whose dash was lost with no space left: "2012Present",
+# "20102011" (a line of its own, so an account or phone number is never read as one).
+_GLUED_RANGE = re.compile(
+    rf"^\s*(?P<start>{_YEAR})(?:(?P<end>{_YEAR})|(?P<present>present|current|now))\s*$",
+    re.IGNORECASE,
+)
+# A range whose end year is cut to two digits: "1984-86", "1995–96", "2010 – 11" (with a
+# hyphen and no spaces, "2010-11" is November 2010).
+_SHORT_END = re.compile(
+    rf"{_EDGE_BEFORE}(?P<start>{_YEAR})(?:\s*[–—]\s*|\s+-\s+|-(?=[2-9]\d|1[3-9]))(?P<end>\d{{2}})(?![\w/-])"
 )
 _SINCE = re.compile(rf"\b(?:since|from)\s+(?P<start>{_DATE}){_EDGE_AFTER}", re.IGNORECASE)
 _SINGLE = re.compile(rf"{_EDGE_BEFORE}(?P<date>{_DATE}){_EDGE_AFTER}", re.IGNORECASE)
@@ -64,6 +84,8 @@ class Dates:
     end: str | None
     single: bool
     span: tuple[int, int]
+    # How sure the reading is: month names are plain, numbers and lost dashes less so.
+    confidence: float = 0.95
 
 
 def find_dates(text: str) -> Dates | None:
@@ -74,12 +96,37 @@ def find_dates(text: str) -> Dates | None:
         return Dates(start, end, single=False, span=match.span())
     if match := _RANGE.search(text):
         ended = None if match["present"] else to_iso(match["end"])
-        return Dates(to_iso(match["start"]), ended, single=False, span=match.span())
+        sure = min(_certainty(match["start"]), _certainty(match["end"] or "present"))
+        return Dates(to_iso(match["start"]), ended, False, match.span(), sure)
+    if (match := _SHORT_END.search(text)) and match["end"] > match["start"][2:]:
+        end = match["start"][:2] + match["end"]
+        return Dates(match["start"], end, False, match.span(), 0.85)
+    if (match := _BARE_RANGE.search(text)) and _in_order(match):
+        ended = None if match["present"] else to_iso(match["end"])
+        return Dates(to_iso(match["start"]), ended, False, match.span(), 0.75)
+    if (match := _GLUED_RANGE.match(text)) and _in_order(match):
+        ended = None if match["present"] else to_iso(match["end"])
+        return Dates(to_iso(match["start"]), ended, False, match.span(), 0.75)
     if match := _SINCE.search(text):
-        return Dates(to_iso(match["start"]), None, single=False, span=match.span())
+        return Dates(to_iso(match["start"]), None, False, match.span(), _certainty(match["start"]))
     if match := _SINGLE.search(text):
-        return Dates(to_iso(match["date"]), None, single=True, span=match.span())
+        return Dates(to_iso(match["date"]), None, True, match.span(), _certainty(match["date"]))
     return None
+
+
+def _certainty(written: str) -> float:
+    """Month names and ISO forms are unambiguous; bare numbers could be something else."""
+    written = written.strip().lower()
+    if re.match(r"[a-z]", written) or re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", written):
+        return 0.95
+    if re.fullmatch(_YEAR, written):
+        return 0.9
+    return 0.85  # 04.2017, 2017/04, 4/2017
+
+
+def _in_order(match: re.Match[str]) -> bool:
+    """Two dates side by side are a range only when the first is not after the second."""
+    return bool(match["present"]) or to_iso(match["start"]) <= to_iso(match["end"])
 
 
 def is_present(text: str) -> bool:
@@ -96,6 +143,8 @@ def to_iso(text: str) -> str:
         return text
     if numeric := re.fullmatch(r"(\d{1,2})\s*[/.]\s*\d{4}", text):
         return f"{year.group()}-{int(numeric.group(1)):02d}"
+    if numeric := re.fullmatch(r"\d{4}\s?[/.]\s?(\d{2})", text):
+        return f"{year.group()}-{numeric.group(1)}"
     if name := re.match(r"[a-z]+", text):
         return f"{year.group()}-{MONTHS[name.group()]:02d}"
     return year.group()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from jobtrail.resume import lexicon
+from jobtrail.resume.contacts import parse_location
 from jobtrail.resume.dates import Dates, find_dates
 from jobtrail.resume.lines import Line
 
@@ -14,6 +16,21 @@ LineKind = Literal["bullet", "dated", "header", "body"]
 _SPLIT = re.compile(r"\t+|\s{3,}|\s+[|·•◦▪]\s+|\s+[–—]\s+|\s+-\s+|\s*\|\s*")
 _FIELD = re.compile(r"^[A-Z][\w /&+.-]{1,30}:\s+\S")
 _QUOTED = re.compile(r"^[“\"‘'«]")
+# Lines inside an entry that are never an entry's header: course lists, sub-headings of
+# a job's duties, and notes such as "Recommendations are available upon request".
+NOT_A_HEADER = re.compile(
+    r"^(?:(?:relevant\s+|selected\s+)?course(?:s|work)?\b|areas?\s+of\s+responsibilit"
+    r"|(?:key\s+|main\s+)?(?:responsibilities|duties|tasks|achievements)\b"
+    r"|(?:technologies|environment|tech stack|tools)\s*(?::|used\b))",
+    re.IGNORECASE,
+)
+ON_REQUEST = re.compile(
+    r"\b(?:available|provided|furnished|given|supplied)\s+(?:up)?on\s+request\b", re.IGNORECASE
+)
+# Up to ten capitalised words (and the small words names use) with commas between.
+_NAME_CASED = re.compile(
+    r"^\s*(?:(?:[A-Z0-9][\w.&'/-]*|of|and|for|the|in|at|de|&)[,\s]+){0,9}[A-Z0-9][\w.&'/-]*\s*$"
+)
 _ABBREVIATION = re.compile(
     r"\b(?:inc|ltd|co|corp|llc|jr|sr|st|dr|s\.a|b\.v|n\.v|u\.s|e\.g)\.$", re.I
 )
@@ -26,6 +43,9 @@ class Block:
     header: list[str] = field(default_factory=list)
     body: list[str] = field(default_factory=list)
     bullets: list[str] = field(default_factory=list)
+    header_lines: list[Line] = field(default_factory=list)
+    # The line classifier's chance that each header line is one (None without the model).
+    header_chances: list[float | None] = field(default_factory=list)
 
     @property
     def has_content(self) -> bool:
@@ -41,31 +61,69 @@ class Header:
     dates: Dates | None
 
 
-def blocks(lines: list[Line]) -> list[Block]:
-    """Cut a section into entries: each starts at a header line after prose or bullets."""
+def blocks(lines: list[Line], *, learned: bool = False) -> list[Block]:
+    """Cut a section into entries: each starts at a header line after prose or bullets.
+
+    With `learned`, the line classifier may turn undated "header" lines into prose.
+    """
     found: list[Block] = []
-    kinds = [line_kind(line) for line in lines]
+    kinds, chances = _classified(lines, learned=learned)
     for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
         current = found[-1] if found else None
-        following = kinds[index + 1] if index + 1 < len(kinds) else None
-        if current is None or _starts_entry(current, kind, following):
+        following = kinds[index + 1 : index + 3]
+        if current is None or _starts_entry(current, line, kind, following):
             current = Block()
             found.append(current)
-        if kind == "bullet":
+        if kind == "body" and (lead := _title_lead(current, line)):
+            current.header.append(lead)
+            current.header_lines.append(replace(line, text=lead))
+            current.header_chances.append(None)
+            current.body.append(line.text[len(lead) :].strip(" -–—:"))
+        elif kind == "bullet":
             current.bullets.append(line.text)
         elif kind == "body" or (kind == "header" and _is_complete(current)):
             current.body.append(line.text)
         else:
             current.header.append(line.text)
+            current.header_lines.append(line)
+            current.header_chances.append(chances[index])
     return found
+
+
+def line_kinds(lines: list[Line], *, learned: bool = False) -> list[LineKind]:
+    """Each line's kind by the rules, corrected by the line classifier where it is sure."""
+    return _classified(lines, learned=learned)[0]
+
+
+def _classified(lines: list[Line], *, learned: bool) -> tuple[list[LineKind], list[float | None]]:
+    """Kinds, and the classifier's chance that each line belongs to an entry's header."""
+    kinds = [line_kind(line) for line in lines]
+    none: list[float | None] = [None] * len(lines)
+    if not learned:
+        return kinds, none
+    from jobtrail.resume import linekinds  # the classifier reads this module's rules
+
+    body = linekinds.body_probabilities(lines, kinds)
+    if body is None:
+        return kinds, none
+    corrected: list[LineKind] = [
+        "body" if kind == "header" and chance > linekinds.BODY_ABOVE else kind
+        for kind, chance in zip(kinds, body, strict=True)
+    ]
+    return corrected, [1.0 - chance for chance in body]
 
 
 def line_kind(line: Line) -> LineKind:
     """Bullet, header line with dates, other header line, or prose."""
     if line.bullet:
         return "bullet"
+    if NOT_A_HEADER.search(line.text) or ON_REQUEST.search(line.text):
+        return "body"
     dates = find_dates(line.text)
-    rest = line.text[: dates.span[0]] + "\t" + line.text[dates.span[1] :] if dates else line.text
+    rest = line.text
+    if dates:  # a full stop right after the dates ends the line, not a sentence: "2022."
+        after = line.text[dates.span[1] :]
+        rest = line.text[: dates.span[0]] + "\t" + ("" if after.strip() == "." else after)
     if _is_prose(rest):
         return "body"
     return "dated" if dates else "header"
@@ -92,19 +150,51 @@ def fragments(text: str) -> list[str]:
     return [piece for piece in pieces if piece and any(char.isalnum() for char in piece)]
 
 
-def _starts_entry(current: Block, kind: LineKind, following: LineKind | None) -> bool:
+def _starts_entry(current: Block, line: Line, kind: LineKind, following: list[LineKind]) -> bool:
     if kind == "dated":
         return current.has_content or header_of(current).dates is not None
     if kind != "header":
         return False
-    # After a whole header, a header line is prose unless the next line dates a new entry.
-    return current.has_content or (following == "dated" and _is_complete(current))
+    if current.has_content:
+        return True
+    # A dated header is done when the next line dates another entry ("Title at Employer"
+    # over its dates, twice), or, after a blank line, when one of the next two lines does.
+    dated = header_of(current).dates is not None
+    if dated and following[:1] == ["dated"] and (len(current.header) >= 2 or _is_complete(current)):
+        return True
+    return bool(dated and line.gap_before and "dated" in following)
+
+
+_LEAD = re.compile(r"^(?P<lead>[^:;.!?]{3,70}?)\s+[-–—]\s+(?P<rest>\S.*)$")
+
+
+def _title_lead(block: Block, line: Line) -> str | None:
+    """ "Vice President of Operations - Promoted to …": the position that opens the prose
+    of a dated entry whose header names none, or None."""
+    if block.body or block.bullets or line.bullet or not block.header:
+        return None
+    match = _LEAD.match(line.text)
+    if not match or len(match["lead"].split()) > 7 or len(match["rest"].split()) < 6:
+        return None
+    header = header_of(block)
+    parts = [part for fragment in header.fragments for part in re.split(r",\s*", fragment)]
+    if header.dates is None or any(lexicon.title_score(part) > 0 for part in parts):
+        return None
+    return match["lead"] if lexicon.title_score(match["lead"]) > 0 else None
 
 
 def _is_complete(block: Block) -> bool:
-    """Dates and two more fragments (or three lines) make a whole header; more is prose."""
+    """Dates and two more fragments (or three lines) make a whole header; more is prose.
+
+    A place does not count: "Employer" / "City, ST" / "2008 - Present" still lacks its
+    title, which often follows on the next line.
+    """
     header = header_of(block)
-    return header.dates is not None and (len(header.fragments) >= 2 or len(block.header) >= 3)
+    if header.dates is None:
+        return False
+    named = [fragment for fragment in header.fragments if not parse_location(fragment)]
+    placed = len(named) < len(header.fragments)
+    return len(named) >= 2 or len(block.header) >= (4 if placed else 3)
 
 
 def _is_prose(text: str) -> bool:
@@ -114,4 +204,6 @@ def _is_prose(text: str) -> bool:
         return True
     if max((len(piece.split()) for piece in _SPLIT.split(text)), default=0) >= 13:
         return True
+    if text.endswith(".") and _NAME_CASED.match(text[:-1]):
+        return False  # "Systems Programmer, MIT Media Lab.": names, not a sentence
     return text.endswith((".", "!", "?")) and not _ABBREVIATION.search(text)

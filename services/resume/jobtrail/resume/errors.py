@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-ACCEPTED_TYPES = "PDF, Word (.docx), plain text (.txt), Markdown (.md) or JSON Resume (.json)"
+ACCEPTED_TYPES = (
+    "PDF, Word (.docx), plain text (.txt), Markdown (.md), JSON Resume (.json) "
+    "or a scan (PNG, JPEG or TIFF image)"
+)
 
 
 class UnreadableResume(Exception):
@@ -70,6 +73,58 @@ def no_text_layer() -> UnreadableResume:
         "no_text_layer",
         "This PDF has no selectable text; it looks like a scanned or photographed page. "
         "Please upload a PDF with selectable text (exported from your editor) or a DOCX file.",
+    )
+
+
+def unreadable_scan(kind: str) -> UnreadableResume:
+    """OCR read too little of a scan or photo: too blurred, too small, or not text at all."""
+    what = "scanned PDF" if kind == "pdf" else "image"
+    return UnreadableResume(
+        # A PDF keeps the code it had before OCR, so clients relying on it keep working.
+        "no_text_layer" if kind == "pdf" else "unreadable_scan",
+        f"We could not read enough text in this {what}: it has no selectable text, and "
+        "reading it as a scan found too few words. Please upload a clearer scan (flat, "
+        "sharp, well lit, at least 200 dpi) or, better, a PDF with selectable text exported "
+        "from your editor, or a DOCX file.",
+    )
+
+
+def scan_too_slow(page: int, seconds: float, whole_file: bool = False) -> UnreadableResume:
+    """Reading a scanned page took longer than the time limit per page (or per file)."""
+    per = "for a whole file" if whole_file else "per page"
+    return UnreadableResume(
+        "scan_too_slow",
+        f"Reading page {page} of this scan took longer than our limit of {seconds:g} seconds "
+        f"{per}, so we stopped. Please upload a clearer scan of only your resume or, "
+        "better, a PDF with selectable text exported from your editor, or a DOCX file.",
+    )
+
+
+def too_many_scanned_pages(pages: int, limit: int) -> UnreadableResume:
+    """More scanned pages than we read by OCR for one resume."""
+    return UnreadableResume(
+        "too_many_scanned_pages",
+        f"This file has {pages} scanned pages without selectable text; we read at most "
+        f"{limit} scanned pages per resume. Please upload only your resume's pages, or a PDF "
+        "with selectable text exported from your editor.",
+    )
+
+
+def corrupt_image() -> UnreadableResume:
+    """An image whose header or pixels cannot be read."""
+    return UnreadableResume(
+        "corrupt_image",
+        "This image is damaged and cannot be opened. Please scan or export it again, "
+        "or upload your resume as PDF or DOCX.",
+    )
+
+
+def image_too_large() -> UnreadableResume:
+    """An image with far more pixels than any scanned page."""
+    return UnreadableResume(
+        "image_too_large",
+        "This image has far more pixels than a scanned page (more than 40 megapixels). "
+        "Please scan at 200 to 300 dpi, or upload your resume as PDF or DOCX.",
     )
 
 

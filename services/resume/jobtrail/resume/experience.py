@@ -5,13 +5,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from jobtrail.resume import lexicon
+from jobtrail.resume import confidence, fields, lexicon
 from jobtrail.resume.contacts import URL, absolute, parse_location
-from jobtrail.resume.dates import Dates
-from jobtrail.resume.entries import Block, Header, blocks, header_of
+from jobtrail.resume.dates import Dates, find_dates
+from jobtrail.resume.entries import ON_REQUEST, Block, Header, blocks, header_of
 from jobtrail.resume.lines import Line
+from jobtrail.resume.places import country_code
 
 _AT = re.compile(r"^(?P<role>.+?)\s+(?:at|@)\s+(?P<place>\S.*)$")
+_COURSE = re.compile(
+    r"^(?:relevant\s+|selected\s+)?course(?:s|work)?\s*(?::|-|–)\s*", re.IGNORECASE
+)
+_BRACKETED_END = re.compile(r"^(?P<rest>.*\S)\s*\((?P<inside>[^()]+)\)$")
+_COMMA_OUTSIDE_BRACKETS = re.compile(r",\s+(?![^()]*\))")
 _SCORE = re.compile(
     r"\b(?:c?gpa|grade|score|gpa/cgpa)\b\s*[:=-]?\s*(?P<score>[\w.]+(?:\s*/\s*[\d.]+)?)",
     re.IGNORECASE,
@@ -24,17 +30,19 @@ _KEYWORDS = re.compile(
 
 def work(lines: list[Line]) -> list[dict[str, Any]]:
     """Jobs: company as `name`, position, dates, summary and highlights."""
-    return [item for block in blocks(lines) if (item := _role_item(block, "name"))]
+    return [item for block in blocks(lines, learned=True) if (item := _role_item(block, "name"))]
 
 
 def volunteer(lines: list[Line]) -> list[dict[str, Any]]:
     """Volunteering: like jobs, with the organisation as `organization`."""
-    return [item for block in blocks(lines) if (item := _role_item(block, "organization"))]
+    return [
+        item for block in blocks(lines, learned=True) if (item := _role_item(block, "organization"))
+    ]
 
 
 def education(lines: list[Line]) -> list[dict[str, Any]]:
     """Degrees: institution, area, studyType, dates, score and courses."""
-    return [item for block in blocks(lines) if (item := _education_item(block))]
+    return [item for block in blocks(lines, learned=True) if (item := _education_item(block))]
 
 
 def projects(lines: list[Line]) -> list[dict[str, Any]]:
@@ -51,47 +59,281 @@ def date_fields(dates: Dates | None, single: str = "startDate") -> dict[str, str
     return {"startDate": dates.start} | ({"endDate": dates.end} if dates.end else {})
 
 
+def weigh_by_line(block: Block, item: dict[str, Any], keys: tuple[str, ...], generic: str) -> None:
+    """A field is less sure when the line classifier doubts its line is an entry's header."""
+    hints = item.get(confidence.HINTS, {})
+    for key in keys:
+        value = item.get(key)
+        if not isinstance(value, str):
+            continue
+        chance = next(
+            (
+                chance
+                for line, chance in zip(block.header, block.header_chances, strict=True)
+                if value in line and chance is not None and find_dates(line) is None
+            ),
+            None,
+        )
+        if chance is not None:
+            path = generic if key != "position" else "work[].position"
+            base = hints.get(key, confidence.prior(path))
+            confidence.note(item, key, base * (0.6 + 0.4 * chance))
+
+
+def note_dates(item: dict[str, Any], dates: Dates | None) -> None:
+    """Attach the certainty of the dates' written form to the item's date fields."""
+    if dates is not None:
+        for key in ("startDate", "endDate"):
+            if key in item:
+                confidence.note(item, key, dates.confidence)
+
+
 def _role_item(block: Block, organisation_key: str) -> dict[str, Any]:
     header = header_of(block)
     rest, extras = _set_aside_places(header)
-    if len(rest) == 1:
-        rest = _split_role(rest[0])
-    item: dict[str, Any] = _role_and_organisation(rest, organisation_key) if rest else {}
+    rest = [fragment for fragment in rest if not is_prose_fragment(fragment)] or rest
+    item: dict[str, Any] = tagged_role(block, rest, organisation_key) if rest else {}
+    if not item:
+        if len(rest) == 1:
+            rest = _split_role(rest[0])
+        item = _role_and_organisation(rest, organisation_key) if rest else {}
     if not item:
         return {}
+    if header.dates is None and len(set(item) - {confidence.HINTS}) == 1:
+        # One lone fragment with no dates is as likely a stray line as an entry.
+        for key in set(item) - {confidence.HINTS}:
+            confidence.note(item, key, 0.3)
+    weigh_by_line(block, item, ("position", organisation_key), f"work[].{organisation_key}")
+    if "location" not in extras and (place := _tagged_place(block, item.get(organisation_key))):
+        item[organisation_key], extras["location"] = place
+        known = place[1].lower() in fields.known_places() or country_code(place[1])
+        confidence.note(item, "location", 0.85 if known else 0.6)
     item |= extras | date_fields(header.dates)
-    if block.body:
-        item["summary"] = " ".join(block.body)
+    note_dates(item, header.dates)
+    if body := [line for line in block.body if not ON_REQUEST.search(line)]:
+        item["summary"] = " ".join(body)
     if block.bullets:
         item["highlights"] = list(block.bullets)
     return item
 
 
-def _set_aside_places(header: Header) -> tuple[list[str], dict[str, str]]:
-    """Take URLs and locations out of the header fragments."""
+# Small words names and titles are written with in lower case.
+_NAME_LINKS = lexicon.words_of(
+    "of and for the in at on to de du des la le el von van der da di y & a an with"
+)
+
+
+def is_prose_fragment(fragment: str) -> bool:
+    """A piece of a sentence ("Promoted to work with Business Development on"), not a name
+    or a title: three or more lower-case words that are neither the small words names use
+    nor title words ("Senior software engineer" is a title)."""
+    words = [word for word in fragment.split() if word[:1].isalpha()]
+    lower = [
+        word
+        for word in words
+        if word[:1].islower()
+        and word not in _NAME_LINKS
+        and word.strip(",.;:") not in lexicon.TITLE_WORDS
+    ]
+    return len(lower) >= 3 and len(lower) * 3 >= len(words)
+
+
+def _set_aside_places(
+    header: Header, *, bracketed_places: bool = True
+) -> tuple[list[str], dict[str, str]]:
+    """Take URLs and locations out of the header fragments, "(City)" at an end too."""
     rest: list[str] = []
     extras: dict[str, str] = {}
     for fragment in header.fragments:
+        parts = _COMMA_OUTSIDE_BRACKETS.split(fragment)
+        if len(parts) >= 3 and parse_location(", ".join(parts[-2:])) and "location" not in extras:
+            extras["location"] = ", ".join(parts[-2:])  # "Acme, Malvern, PA"
+            fragment = ", ".join(parts[:-2]).strip()
+        bracketed = _BRACKETED_END.match(fragment) if bracketed_places else None
         if URL.fullmatch(fragment):
             extras.setdefault("url", absolute(fragment))
         elif parse_location(fragment) and rest:
             extras.setdefault("location", fragment)
+        elif bracketed and _is_place(bracketed["inside"]) and "location" not in extras:
+            extras["location"] = bracketed["inside"].strip()
+            rest.append(bracketed["rest"])
         else:
             rest.append(fragment)
     return rest, extras
 
 
+def _is_place(text: str) -> bool:
+    """A city or "City, Country" in brackets, not "(contract)" or "(2019)"."""
+    if parse_location(text):
+        return True
+    words = text.split()
+    return (
+        0 < len(words) <= 3
+        and all(word[:1].isupper() for word in words)
+        and lexicon.title_score(text) == 0
+        and not any(char.isdigit() for char in text)
+    )
+
+
 def _split_role(fragment: str) -> list[str]:
-    """Split "Engineer at Acme" or "Engineer, Acme Corp" into role and organisation."""
+    """Split "Engineer at Acme" or "Engineer, Acme Corp" into role and organisation.
+
+    At the last comma whose left side reads as a title and whose right side does not (no
+    title words, none of the words O*NET titles often use): "Sr. Engineer, Platform,
+    Acme" → "Sr. Engineer, Platform" and "Acme", but "Engineer, Video Technology" stays.
+    """
     if match := _AT.match(fragment):
         return [match["role"], match["place"]]
-    role, comma, place = fragment.rpartition(", ")
-    if comma and lexicon.title_score(role) > 0 and lexicon.title_score(place) < 0:
-        return [role, place]
+    parts = _COMMA_OUTSIDE_BRACKETS.split(fragment)
+    for cut in range(len(parts) - 1, 0, -1):
+        role, place = ", ".join(parts[:cut]), ", ".join(parts[cut:])
+        if lexicon.title_score(role) > 0 and (
+            lexicon.title_score(place) < 0
+            or (lexicon.title_score(place) == 0 and not _title_like(place))
+        ):
+            return [role, place]
+    if len(parts) == 2 and lexicon.title_score(parts[1]) > 0 > lexicon.title_score(parts[0]):
+        return parts
     return [fragment]
 
 
-def _role_and_organisation(rest: list[str], organisation_key: str) -> dict[str, str]:
+def _title_like(text: str) -> bool:
+    """Uses a word that many O*NET job titles use ("technology", "applications")."""
+    counts, _ = fields.title_words()
+    return any(counts.get(word, 0) >= TITLE_WORD_TITLES for word in lexicon.words(text))
+
+
+# A word used by at least this many O*NET titles makes a fragment read like part of a title.
+TITLE_WORD_TITLES = 25
+
+
+# How the tagger and the word-list rules share the decision (measured on the dev split by
+# `python -m evaluation.training.resume_parser`): "rules" alone, "tagger" alone, or
+# "ties": the rules decide where their word lists tell title from organisation, the
+# tagger where they cannot (unknown words on both sides).
+ROLE_DECIDER: list[str] = ["ties"]
+
+
+def tagged_role(block: Block, rest: list[str], organisation_key: str) -> dict[str, Any]:
+    """Position and organisation as the field tagger reads the header; {} without a model."""
+    mode = ROLE_DECIDER[0]
+    if mode == "rules":
+        return {}
+    tagged = fields.tag(block.header, [line.style for line in block.header_lines])
+    if not tagged:
+        return {}
+    scored = [(part, _fragment_marginals(block.header, part, tagged)) for part in rest[:2]]
+    if not all(marginals for _, marginals in scored):
+        return {}
+    if len(scored) == 1:
+        part, marginals = scored[0]
+        if split := _tagged_split(block.header, part, tagged, organisation_key):
+            return split if mode == "tagger" or _split_role(part) == [part] else {}
+        title, place = marginals["TITLE"], marginals["EMP"]
+        if mode == "ties" and (lexicon.title_score(part) != 0 or len(_split_role(part)) > 1):
+            return {}  # the word lists tell, as a whole or at a comma
+        key = "position" if title >= place else organisation_key
+        item: dict[str, Any] = {key: part}
+        confidence.note(item, key, max(title, place) / max(title + place, 1e-6))
+        return item
+    (first, one), (second, two) = scored
+    if mode == "ties" and lexicon.title_score(first) != lexicon.title_score(second):
+        return {}
+    as_written = one["TITLE"] * two["EMP"]
+    swapped = one["EMP"] * two["TITLE"]
+    # The tagger decides only where the word lists could not: measured on the dev splits,
+    # such decisions are right far less often than its own odds say, so they are scaled
+    # into [0.45, 0.75] and end up reported as unsure.
+    odds = max(as_written, swapped) / max(as_written + swapped, 1e-9)
+    sure = 0.45 + 0.3 * (2 * odds - 1)
+    if swapped > as_written:
+        first, second = second, first
+    item = {"position": first, organisation_key: second}
+    confidence.note(item, "position", sure)
+    confidence.note(item, organisation_key, sure)
+    return item
+
+
+def _tagged_place(block: Block, organisation: Any) -> tuple[str, str] | None:
+    """ "Filestack, Berlin": one or two capitalised words after the last comma naming a place."""
+    if not isinstance(organisation, str) or ", " not in organisation:
+        return None
+    name, _, place = organisation.rpartition(", ")
+    if not name.strip() or lexicon.title_score(place) != 0 or any(c.isdigit() for c in place):
+        return None
+    words = place.split()
+    if not 1 <= len(words) <= 2 or not all(word[:1].isupper() for word in words):
+        return None
+    if lexicon.is_school(place) or any(w.lower() in lexicon.ORGANISATION_WORDS for w in words):
+        return None
+    tagged = fields.tag(block.header, [line.style for line in block.header_lines])
+    marginals = _fragment_marginals(block.header, place, tagged) if tagged else {}
+    if marginals.get("EMP", 0.0) > PLACE_VETO:
+        return None  # the tagger reads it as part of the name
+    return name.strip(), place.strip()
+
+
+# A trailing ", Word" is a place unless the tagger gives EMP more than this.
+PLACE_VETO = 0.5
+
+
+def _fragment_marginals(
+    lines: list[str], part: str, tagged: list[fields.Tagged]
+) -> dict[str, float]:
+    """The mean marginal of each label over the fragment's words."""
+    inside = _tokens_of(lines, part, tagged)
+    if not inside:
+        return {}
+    return {
+        label: sum(one.marginals.get(label, 0.0) for one in inside) / len(inside)
+        for label in fields.LABELS
+    }
+
+
+def _tokens_of(lines: list[str], part: str, tagged: list[fields.Tagged]) -> list[fields.Tagged]:
+    for number, line in enumerate(lines):
+        start = line.find(part)
+        if start >= 0:
+            end = start + len(part)
+            return [
+                one
+                for one in tagged
+                if one.token.line == number
+                and start <= one.token.start < end
+                and any(char.isalnum() for char in one.token.text)
+            ]
+    return []
+
+
+def _tagged_split(
+    lines: list[str], part: str, tagged: list[fields.Tagged], organisation_key: str
+) -> dict[str, Any]:
+    """ "Engineer, Acme (Berlin)": one fragment holding a title and an employer, cut apart."""
+    inside = _tokens_of(lines, part, tagged)
+    if not inside:
+        return {}
+    line = lines[inside[0].token.line]
+    runs: dict[str, list[fields.Tagged]] = {}
+    for one in inside:
+        if one.label in ("TITLE", "EMP"):
+            runs.setdefault(one.label, []).append(one)
+    if set(runs) != {"TITLE", "EMP"}:
+        return {}
+    title, place = runs["TITLE"], runs["EMP"]
+    if not (
+        title[-1].token.end <= place[0].token.start or place[-1].token.end <= title[0].token.start
+    ):
+        return {}  # interleaved: not two clean pieces
+    item: dict[str, Any] = {
+        "position": line[title[0].token.start : title[-1].token.end],
+        organisation_key: line[place[0].token.start : place[-1].token.end],
+    }
+    confidence.note(item, "position", sum(t.marginals["TITLE"] for t in title) / len(title))
+    confidence.note(item, organisation_key, sum(t.marginals["EMP"] for t in place) / len(place))
+    return item
+
+
+def _role_and_organisation(rest: list[str], organisation_key: str) -> dict[str, Any]:
     """The fragment that reads more like a job title is the position; ties go to the first."""
     if len(rest) == 1:
         key = organisation_key if lexicon.title_score(rest[0]) < 0 else "position"
@@ -104,19 +346,26 @@ def _role_and_organisation(rest: list[str], organisation_key: str) -> dict[str, 
 
 def _education_item(block: Block) -> dict[str, Any]:
     header = header_of(block)
-    rest, extras = _set_aside_places(header)
+    rest, extras = _set_aside_places(header, bracketed_places=False)
     if len(rest) == 1 and ", " in rest[0]:
-        parts = rest[0].split(", ")
+        parts = _COMMA_OUTSIDE_BRACKETS.split(rest[0])
         rest = parts if any(lexicon.degree(part) for part in parts) else rest
     item: dict[str, Any] = _school_and_degree(rest)
     if not item:
         return {}
+    if header.dates is None and "studyType" not in item:
+        confidence.note(
+            item, "institution", 0.3 if not lexicon.is_school(item.get("institution", "")) else 0.6
+        )
+    weigh_by_line(block, item, ("institution",), "education[].institution")
     item |= {key: value for key, value in extras.items() if key == "url"}
     item |= date_fields(header.dates, single="endDate")
+    note_dates(item, header.dates)
     if score := _score([*block.body, *header.fragments]):
         item["score"] = score
-    if block.bullets:
-        item["courses"] = list(block.bullets)
+    courses = [_COURSE.sub("", line) for line in block.body if _COURSE.match(line)]
+    if courses := [course for course in courses if course] + list(block.bullets):
+        item["courses"] = courses
     return item
 
 
@@ -148,6 +397,7 @@ def _project_item(block: Block) -> dict[str, Any]:
         return {}
     item: dict[str, Any] = {"name": rest[0]} | {k: v for k, v in extras.items() if k == "url"}
     item |= date_fields(header.dates)
+    note_dates(item, header.dates)
     description = []
     for line in block.body:
         if keywords := _KEYWORDS.match(line):

@@ -9,11 +9,20 @@ from typing import Literal
 
 from jobtrail.resume import errors
 from jobtrail.resume.errors import UnreadableResume
+from jobtrail.resume.images import image_format
 from jobtrail.resume.layout import StyledLine
 from jobtrail.resume.lexicon import words_of
-from jobtrail.resume.pdf import pdf_text
+from jobtrail.resume.ocr import (
+    OcrLimits,
+    OcrStats,
+    OcrText,
+    read_image,
+    read_pdf_pages,
+    scanned_pages,
+)
+from jobtrail.resume.pdf import read_pdf
 from jobtrail.resume.plaintext import decode, looks_like_markdown, markdown_to_text, tidy
-from jobtrail.resume.word import docx_text, is_docx_zip
+from jobtrail.resume.word import is_docx_zip, read_docx
 
 __all__ = [
     "MAX_BYTES",
@@ -21,12 +30,13 @@ __all__ = [
     "MIN_WORDS",
     "Extracted",
     "Kind",
+    "OcrLimits",
     "UnreadableResume",
     "extract_text",
     "sniff",
 ]
 
-Kind = Literal["pdf", "docx", "txt", "markdown", "json"]
+Kind = Literal["pdf", "docx", "txt", "markdown", "json", "image"]
 
 MAX_BYTES = 10 << 20
 MAX_PAGES = 50
@@ -40,11 +50,7 @@ JSON_RESUME_SECTIONS = words_of(
 
 # Formats people upload by mistake, recognised so the message can name them.
 _FOREIGN = (
-    (b"\x89PNG", "This image (PNG)"),
-    (b"\xff\xd8\xff", "This image (JPEG)"),
     (b"GIF8", "This image (GIF)"),
-    (b"II*\x00", "This image (TIFF)"),
-    (b"MM\x00*", "This image (TIFF)"),
     (b"{\\rtf", "This RTF document"),
     (b"\x1f\x8b", "This compressed archive"),
     (b"Rar!", "This compressed archive"),
@@ -66,6 +72,8 @@ class Extracted:
     pages: int | None = None
     # The text's lines with their geometry and style, where the format has them (PDF, DOCX, OCR).
     lines: tuple[StyledLine, ...] = ()
+    # The pages read by OCR (scans, photos), with its time per page; None when none were.
+    ocr: OcrStats | None = None
 
 
 def sniff(data: bytes) -> Kind:
@@ -78,28 +86,64 @@ def sniff(data: bytes) -> Kind:
         if is_docx_zip(data):
             return "docx"
         raise errors.unsupported_type("This zip archive (not a Word .docx)")
+    if image_format(data) is not None:
+        return "image"
     _reject_foreign(data)
     return _text_kind(decode(data))
 
 
 def extract_text(
-    data: bytes, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_PAGES
+    data: bytes,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_pages: int = MAX_PAGES,
+    ocr: OcrLimits = OcrLimits(),  # noqa: B008 (frozen, so one shared default is safe)
 ) -> Extracted:
     """The text of an uploaded resume; raises UnreadableResume with what to do instead."""
     if len(data) > max_bytes:
         raise errors.too_large(len(data), max_bytes)
     kind = sniff(data)
+    if kind == "image":
+        return _enough(_scanned(kind, read_image(data, ocr)))
+    if kind == "pdf" and (scan := scanned_pages(data, max_pages))[1]:
+        return _enough(_scanned_pdf(data, *scan, max_pages, ocr))
     if kind == "pdf":
-        text, pages = pdf_text(data, max_pages)
-        return _enough(Extracted(kind, tidy(text), pages))
+        pdf = read_pdf(data, max_pages)  # text in reading order: columns, running heads
+        return _enough(Extracted(kind, pdf.text, pdf.pages, pdf.lines))
     if kind == "docx":
-        return _enough(Extracted(kind, tidy(docx_text(data))))
+        word = read_docx(data)  # tables, text boxes, headers and footers too
+        return _enough(Extracted(kind, word.text, lines=word.lines))
     text = decode(data)
     if kind == "json":
         return Extracted(kind, text.strip())
     if kind == "markdown":
         return _enough(Extracted(kind, tidy(markdown_to_text(text))))
     return _enough(Extracted(kind, tidy(text)))
+
+
+def _scanned(kind: Kind, read: OcrText) -> Extracted:
+    return Extracted(kind, read.text, len(read.stats.pages), read.lines, read.stats)
+
+
+def _scanned_pdf(
+    data: bytes, pages: int, scanned: list[int], max_pages: int, ocr: OcrLimits
+) -> Extracted:
+    """A PDF with pages drawn without text: those are read by OCR, the others as text."""
+    read = read_pdf_pages(data, scanned, ocr, required=len(scanned) == pages)
+    if len(scanned) == pages:
+        return Extracted("pdf", read.text, pages, read.lines, read.stats)
+    try:
+        layer = read_pdf(data, max_pages)
+        text, lines = layer.text, tuple(line for line in layer.lines if line.page not in scanned)
+    except UnreadableResume as error:
+        if error.code != "no_text_layer":  # its few text pages are below the whole-file bar
+            raise
+        text, lines = "", ()
+    # In the order of the first page of each part: a scanned resume with text pages after
+    # it, or a text resume with scanned certificates after it.
+    parts = (read.text, text) if scanned[0] == 1 else (text, read.text)
+    ordered = sorted((*lines, *read.lines), key=lambda line: line.page)
+    return Extracted("pdf", tidy("\n\n".join(parts)), pages, tuple(ordered), read.stats)
 
 
 def _reject_foreign(data: bytes) -> None:

@@ -3,7 +3,8 @@
 Idempotent without an inbox: the decision is a function of the resume's own events. A
 redelivered upload finds the resume already parsed or rejected and decides nothing; one
 that crashed between storing the document and appending the events stores the same
-content again (a no-op) and appends events with the same ids. Only outcomes after the
+content again (a no-op; content parsed differently this time, as an LLM may, yields to the
+version already stored) and appends events with the same ids. Only outcomes after the
 latest `ResumeRetryRequested` count, so `jobtrail dlq retry` makes the service decide again.
 An outage (database, NATS or S3 unavailable) is never turned into a rejection: the
 consumer waits it out; only an error retrying cannot fix reaches `give_up`.
@@ -12,12 +13,13 @@ consumer waits it out; only an error retrying cannot fix reaches `give_up`.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import structlog
 
 from jobtrail.blobs import BlobNotFound, BlobStore
-from jobtrail.docstore import DocumentStore, NewDocumentVersion
+from jobtrail.docstore import DocumentStore, NewDocumentVersion, VersionConflict
 from jobtrail.events import (
     ConcurrencyConflict,
     Event,
@@ -26,6 +28,7 @@ from jobtrail.events import (
     PermanentFailure,
     RecordedEvent,
 )
+from jobtrail.events.parse_reports import REPORT_KEY, ParseReport
 from jobtrail.events.resumes import (
     ResumeParsed,
     ResumeRejected,
@@ -34,7 +37,10 @@ from jobtrail.events.resumes import (
     ResumeVersionCreated,
 )
 from jobtrail.events.retries import decided
+from jobtrail.resume import report
 from jobtrail.resume.errors import UnreadableResume, file_gone, internal_error
+from jobtrail.resume.llm import LLMPass
+from jobtrail.resume.ocr import OcrLimits
 from jobtrail.resume.reading import ReadResume, read_resume
 
 ACTOR = "service:resume"
@@ -50,6 +56,9 @@ class ResumeDeps:
     documents: DocumentStore
     files: BlobStore
     max_file_bytes: int
+    ocr: OcrLimits = field(default_factory=OcrLimits)
+    # The optional LLM pass (`llm.py`); None (the default) keeps the local parse.
+    llm: LLMPass | None = None
 
 
 async def parse_upload(recorded: RecordedEvent, deps: ResumeDeps) -> None:
@@ -76,7 +85,8 @@ async def _parse_once(recorded: RecordedEvent, upload: ResumeUploaded, deps: Res
     except BlobNotFound as missing:  # S3 answered that it has no such file: not an outage
         raise PermanentFailure(f"the uploaded file is gone: {missing}") from missing
     try:
-        read = await asyncio.to_thread(read_resume, data, deps.max_file_bytes)
+        # Off the event loop: OCR of a scan takes seconds (and bounds itself per page).
+        read = await asyncio.to_thread(read_resume, data, deps.max_file_bytes, deps.ocr)
     except UnreadableResume as unreadable:
         log.info("resume.rejected", resume_id=str(upload.resume_id), code=unreadable.code)
         decided: list[Event] = [
@@ -108,18 +118,33 @@ async def give_up(recorded: RecordedEvent, deps: ResumeDeps, reason: str) -> Non
 async def _store_first_version(
     deps: ResumeDeps, upload: ResumeUploaded, read: ReadResume
 ) -> list[Event]:
-    stored = await deps.documents.put(
-        NewDocumentVersion(
-            doc_id=upload.resume_id,
-            version=1,
-            kind="resume",
-            source="import",
-            owner_id=upload.user_id,
-            content=read.document,
-            metadata={"file_sha256": upload.sha256, "file_kind": read.file_kind},
-        )
+    document, parse_report = await _understand(read, deps.llm)
+    new = NewDocumentVersion(
+        doc_id=upload.resume_id,
+        version=1,
+        kind="resume",
+        source="import",
+        owner_id=upload.user_id,
+        content=document,
+        metadata={
+            "file_sha256": upload.sha256,
+            "file_kind": read.file_kind,
+            REPORT_KEY: parse_report.model_dump(mode="json"),
+        },
     )
-    log.info("resume.parsed", resume_id=str(upload.resume_id), kind=read.file_kind)
+    try:
+        stored = await deps.documents.put(new)
+    except VersionConflict:
+        # An earlier attempt stored version 1 (and its report) but crashed before the events:
+        # that parse stands, since a parser or an LLM may read the file differently now.
+        stored = await deps.documents.get(upload.resume_id, 1)
+    log.info(
+        "resume.parsed",
+        resume_id=str(upload.resume_id),
+        kind=read.file_kind,
+        ocr_pages=len(read.ocr.pages) if read.ocr else 0,
+        ocr_seconds=round(sum(read.ocr.seconds), 3) if read.ocr else 0.0,
+    )
     return [
         ResumeParsed(
             resume_id=upload.resume_id, file_kind=read.file_kind, document_version=1,
@@ -131,6 +156,20 @@ async def _store_first_version(
         ),
         ResumeVersionAccepted(resume_id=upload.resume_id, version=1),
     ]  # fmt: skip
+
+
+async def _understand(read: ReadResume, llm: LLMPass | None) -> tuple[dict[str, Any], ParseReport]:
+    """The document to store and its parse report: the LLM pass's arrangement where it ran."""
+    if read.parsed is None:
+        return read.document, report.not_parsed(read.extracted)
+    if llm is None:
+        return read.document, report.build(read.extracted, read.parsed)
+    refined = await llm.refine(read.extracted.text, read.parsed)
+    built = report.build(
+        read.extracted, read.parsed, confidence=refined.confidence,
+        document=refined.document, llm=refined.provenance,
+    )  # fmt: skip
+    return refined.document, built
 
 
 def _already_decided(events: list[RecordedEvent]) -> bool:

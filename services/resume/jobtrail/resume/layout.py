@@ -2,6 +2,8 @@
 
 PDF, DOCX and OCR extraction all produce `StyledLine`s in reading order; the parser uses
 their geometry and style (size, bold, indentation, caps) as signals for headings and entries.
+For PDF and DOCX, the lines are the non-blank lines of the extracted text, one for one and
+in the same order (a wrapped bullet joined back is one line).
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ class StyledLine:
 
     Coordinates are in points from the page's top-left corner (0 where unknown, as in
     plain text). `column` counts the page's text columns from the left; `size` is the
-    line's dominant font size (0 where unknown).
+    line's dominant font size (0 where unknown). `bold` is the weight of the line's leading
+    text (a bold title before its dates is a bold line). DOCX lines have no page (0) and no
+    vertical position; their x0 is the paragraph's indent plus the table cell's offset.
+    `all_caps`: shown in capitals by formatting (Word's "All caps"), whatever the letters.
     """
 
     text: str
@@ -31,9 +36,12 @@ class StyledLine:
     bold: bool = False
     column: int = 0
     region: Region = "body"
+    all_caps: bool = False
 
     @property
     def caps(self) -> bool:
-        """Written in capitals (at least two letters, none lower-case)."""
+        """Shown in capitals: written so (at least two letters, none lower-case) or formatted so."""
         letters = [c for c in self.text if c.isalpha()]
-        return len(letters) >= 2 and not any(c.islower() for c in letters)
+        if len(letters) < 2:
+            return False
+        return self.all_caps or not any(c.islower() for c in letters)

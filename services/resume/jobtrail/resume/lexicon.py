@@ -22,7 +22,14 @@ TITLE_WORDS = words_of(
     marketer strategist producer clerk secretary receptionist attorney lawyer paralegal
     pharmacist therapist chef mechanic electrician technologist master coach evangelist
     owner investigator auditor economist statistician librarian counselor counsellor
-    support management manager administration
+    support management manager administration eng mgr dev
+    ambassador cashier bartender barista waiter waitress server cook driver nutritionist
+    trainer leader worker estimator inspector planner buyer merchandiser teller banker
+    broker underwriter adjuster dispatcher custodian janitor guard aide caregiver foreman
+    superintendent controller treasurer translator interpreter linguist physician surgeon
+    dentist paramedic welder machinist carpenter plumber photographer videographer artist
+    musician animator illustrator copywriter journalist reporter correspondent promoter
+    steward salesperson salesman saleswoman
     """
 )
 
@@ -33,6 +40,9 @@ ORGANISATION_WORDS = words_of(
     partners bank university college school institute hospital agency foundation consulting
     services media networks international industries enterprises ventures capital bv b.v.
     srl sdn bhd ab oy kk llp lp nv gmbh. ministry department council
+    club center centre store stores market shop restaurant cafe hotel clinic church museum
+    library press publishing publications association society authority district firm
+    bureau factory motors trust network
     """
 )
 
@@ -71,8 +81,8 @@ def words(text: str) -> list[str]:
 def title_score(text: str) -> int:
     """How much `text` reads like a job title rather than an organisation."""
     found = words(text)
-    return sum(word in TITLE_WORDS for word in found) - sum(
-        word in ORGANISATION_WORDS for word in found
+    return sum(word.rstrip(".") in TITLE_WORDS for word in found) - sum(
+        word in ORGANISATION_WORDS or word.rstrip(".") in ORGANISATION_WORDS for word in found
     )
 
 

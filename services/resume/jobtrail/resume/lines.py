@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from jobtrail.resume.dates import find_dates
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a line looks, where the format tells: size relative to the body text, bold."""
+
+    size: float = 0.0  # 1.0 is the body's size; 0 where unknown
+    bold: bool = False
+    x0: float = 0.0  # left edge relative to the column's usual left edge, in points
+
 
 BULLET = re.compile(r"^(?:[•●▪■◦‣∙·○◆◇►▶➢➤✓✔☐*+–—-]|\d{1,2}[.)])\s+")
 # A lower-case word (not "eBay", "iOS" or "github.com/…") goes on with a sentence.
@@ -23,10 +34,14 @@ class Line:
     bullet: bool = False
     indent: int = 0
     gap_before: bool = False
+    style: Style | None = None
 
 
-def logical_lines(text: str) -> list[Line]:
-    """The text's lines, bullets stripped of their marker, wrapped lines joined."""
+def logical_lines(text: str, styles: Mapping[str, Style] | None = None) -> list[Line]:
+    """The text's lines, bullets stripped of their marker, wrapped lines joined.
+
+    `styles` maps a physical line's stripped text to its look, where extraction kept it.
+    """
     lines: list[Line] = []
     gap = False
     for raw in text.split("\n"):
@@ -38,6 +53,8 @@ def logical_lines(text: str) -> list[Line]:
         gap = False
         if line is None:
             continue
+        if styles and (style := styles.get(stripped)) is not None:
+            line = replace(line, style=style)
         if lines and _continues(lines[-1], line):
             glue = "" if _BROKEN_URL.search(lines[-1].text) else " "
             lines[-1] = replace(lines[-1], text=f"{lines[-1].text}{glue}{line.text}")
@@ -46,8 +63,18 @@ def logical_lines(text: str) -> list[Line]:
     return lines
 
 
+# A page's running footer or header: "Page 2", "Page 1 of 6", "Jane Doe, page 2", "- 3 -".
+_PAGE_MARK = re.compile(
+    r"^(?:[^\d]{0,40}?[\s,|–—-]\s*)?page\s+\d{1,2}(?:\s*(?:of|/)\s*\d{1,2})?\s*$|^[-–—]\s*\d{1,2}\s*[-–—]$",
+    re.IGNORECASE,
+)
+
+
 def _line(raw: str, stripped: str, gap: bool) -> Line | None:
-    """The line with its bullet marker taken off; None for a marker with nothing after it."""
+    """The line with its bullet marker taken off; None for a marker with nothing after it,
+    or for a page's running footer."""
+    if _PAGE_MARK.match(stripped):
+        return None
     indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
     if BULLET.match(stripped + " ") and not BULLET.match(stripped):
         return None

@@ -11,6 +11,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st"})
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+# Symbol and Wingdings glyphs (bullets, arrows, ticks, phone and mail icons) land in the
+# private-use area U+F000–U+F0FF when a document is converted: each is read as a bullet.
+_SYMBOL_FONT = re.compile(r"[\uf000-\uf0ff]+[ \t]*")
 
 
 def decode(data: bytes) -> str:
@@ -36,8 +39,28 @@ def tidy(text: str) -> str:
     """Uniform newlines and spaces, no control or invisible characters, no ligatures."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     text = _INVISIBLE.sub("", _CONTROL.sub("", text)).translate(_LIGATURES)
+    text = _SYMBOL_FONT.sub("• ", text)
     lines = (_SPACES.sub(" ", line).rstrip() for line in text.split("\n"))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
+_WIDE_GAP = re.compile(r"[ \t]{2,}")
+_INLINE_BULLET = re.compile(r"[ \t]*[•●▪■◦►➢➤❖][ \t]*")
+_LOST_DASH = re.compile(
+    r"\b((?:19|20)\d\d)[ \t]{2,}((?:19|20)\d\d|present|current|now|date)\b", re.IGNORECASE
+)
+
+
+def unflatten(text: str) -> str:
+    """Text that lost its line breaks (whole CVs on one line, parts kept apart by runs of
+    spaces, as some converters write them) gets a break at each such run."""
+    breaks = text.count("\n")
+    gaps = len(_WIDE_GAP.findall(text))
+    if len(text) < 400 or breaks * 200 > len(text) or gaps < 10:
+        return text
+    text = _LOST_DASH.sub(r"\1 \2", text)  # "2006  Present": a range, not two lines
+    text = _INLINE_BULLET.sub("\n• ", text)  # each bullet starts a line
+    return "\n".join(part.strip() for part in _WIDE_GAP.split(text))
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -8,8 +8,9 @@ from typing import Any
 
 from jobtrail.jsonresume import validate_json_resume
 from jobtrail.resume.errors import UnreadableResume
-from jobtrail.resume.formats import extract_text
-from jobtrail.resume.parsing import parse_resume
+from jobtrail.resume.formats import Extracted, OcrLimits, extract_text
+from jobtrail.resume.ocr import OcrStats
+from jobtrail.resume.parsing import Parsed, parse
 
 
 @dataclass(frozen=True)
@@ -17,11 +18,20 @@ class ReadResume:
     file_kind: str
     document: dict[str, Any]
     text_chars: int
+    # What extraction found (text, styled lines, OCR) and the parse with its confidences;
+    # `parsed` is None for a JSON Resume file, which is used as it is.
+    extracted: Extracted
+    parsed: Parsed | None = None
+
+    @property
+    def ocr(self) -> OcrStats | None:
+        """The pages read by OCR and their time, if any were."""
+        return self.extracted.ocr
 
 
-def read_resume(data: bytes, max_bytes: int) -> ReadResume:
+def read_resume(data: bytes, max_bytes: int, ocr: OcrLimits = OcrLimits()) -> ReadResume:  # noqa: B008
     """Extract and parse; a JSON Resume upload is validated and used as it is."""
-    extracted = extract_text(data, max_bytes=max_bytes)
+    extracted = extract_text(data, max_bytes=max_bytes, ocr=ocr)
     if extracted.kind == "json":
         document = json.loads(extracted.text)
         problems = validate_json_resume(document)
@@ -32,6 +42,6 @@ def read_resume(data: bytes, max_bytes: int) -> ReadResume:
                 + "; ".join(problems[:5])
                 + ". Fix these fields (see jsonresume.org/schema) and upload it again.",
             )
-    else:
-        document = parse_resume(extracted.text)
-    return ReadResume(extracted.kind, document, len(extracted.text))
+        return ReadResume(extracted.kind, document, len(extracted.text), extracted)
+    parsed = parse(extracted.text, extracted.lines)
+    return ReadResume(extracted.kind, parsed.document, len(extracted.text), extracted, parsed)

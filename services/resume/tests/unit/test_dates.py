@@ -64,3 +64,84 @@ def test_the_span_covers_the_whole_range() -> None:
     dates = find_dates(text)
     assert dates is not None
     assert text[slice(*dates.span)] == "Jan 2020 – Present"
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2017/04 – 2019/05", "2017-04", "2019-05"),
+        ("04.2017 - 05.2019", "2017-04", "2019-05"),
+        ("2021 - present", "2021", None),
+        ("2021 till now", "2021", None),
+        ("2021 - till now", "2021", None),
+        ("Mar 2018 until now", "2018-03", None),
+        ("2019 2021", "2019", "2021"),
+        ("Jan 2019 Dec 2021", "2019-01", "2021-12"),
+    ],
+)
+def test_more_range_styles_are_read(text: str, start: str, end: str | None) -> None:
+    dates = find_dates(text)
+    assert dates is not None
+    assert (dates.start, dates.end, dates.single) == (start, end, False)
+
+
+def test_two_years_out_of_order_are_not_a_range() -> None:
+    dates = find_dates("2021 2019")
+    assert dates is not None
+    assert (dates.start, dates.single) == ("2021", True)
+
+
+def test_a_year_before_a_full_stop_is_read() -> None:
+    dates = find_dates("Graduated 2022.")
+    assert dates is not None
+    assert (dates.start, dates.single) == ("2022", True)
+
+
+def test_ambiguous_forms_are_less_certain_than_month_names() -> None:
+    named, numeric, lost_dash = (
+        find_dates(text) for text in ("Apr 2017 – May 2019", "04.2017 - 05.2019", "2017 2019")
+    )
+    assert named is not None
+    assert numeric is not None
+    assert lost_dash is not None
+    assert named.confidence > numeric.confidence > lost_dash.confidence
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [("2012Present", "2012", None), ("20102011", "2010", "2011"), (" 2007 2013 ", "2007", "2013")],
+)
+def test_a_range_that_lost_its_dash_and_space_is_read(
+    text: str, start: str, end: str | None
+) -> None:
+    dates = find_dates(text)
+    assert dates is not None
+    assert (dates.start, dates.end, dates.single) == (start, end, False)
+    assert dates.confidence < 0.9
+
+
+@pytest.mark.parametrize("text", ["20112010", "Account 20102011", "12345678", "Tel 2010201199"])
+def test_glued_digits_that_are_not_an_ordered_range_are_not_dates(text: str) -> None:
+    dates = find_dates(text)
+    assert dates is None or dates.single
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("Manager of Services, Frankfort, KY, 1984-86", "1984", "1986"),
+        ("1995–96", "1995", "1996"),
+        ("2010 – 11", "2010", "2011"),
+    ],
+)
+def test_a_range_whose_end_year_has_two_digits_is_read(text: str, start: str, end: str) -> None:
+    dates = find_dates(text)
+    assert dates is not None
+    assert (dates.start, dates.end, dates.single) == (start, end, False)
+
+
+@pytest.mark.parametrize(("text", "iso"), [("2010-11", "2010-11"), ("2019-05", "2019-05")])
+def test_a_hyphenated_year_and_month_stays_a_month(text: str, iso: str) -> None:
+    dates = find_dates(text)
+    assert dates is not None
+    assert (dates.start, dates.single) == (iso, True)

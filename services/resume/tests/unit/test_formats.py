@@ -154,14 +154,13 @@ def test_a_file_over_the_size_limit_is_refused_before_reading() -> None:
 @pytest.mark.parametrize(
     "data",
     [
-        b"\x89PNG\r\n\x1a\n" + bytes(200),
-        b"\xff\xd8\xff\xe0" + bytes(200),
+        b"GIF89a" + bytes(200),
         random.Random(7).randbytes(4000),
         b"\xa5\xb3" * 2000,
         b"<!DOCTYPE html><html><body>My resume</body></html>",
         b"{\\rtf1\\ansi My resume}",
     ],
-    ids=["png", "jpeg", "binary-junk", "high-bytes", "html", "rtf"],
+    ids=["gif", "binary-junk", "high-bytes", "html", "rtf"],
 )
 def test_other_kinds_of_file_are_refused_naming_the_accepted_ones(data: bytes) -> None:
     error = refusal(data)

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jobtrail.cli import dev, ingest, integrity, operations
+from jobtrail.cli import dev, ingest, integrity, operations, rescore
 from jobtrail.cli.settings import CliSettings
 from jobtrail.events.subjects import ALL_EVENTS
 from jobtrail.stack import StackError
@@ -26,6 +26,7 @@ app.add_typer(events_app, name="events")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(docs_app, name="docs")
 app.command("ingest")(ingest.ingest)
+app.command("rescore")(rescore.rescore)
 out = Console()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Response, status
@@ -53,9 +53,11 @@ class Match(BaseModel):
     score: int = Field(ge=0, le=100)
     model: str
     explanation: dict[str, Any] = Field(
-        description="semantic and coverage parts, matched and missing skills, and which "
-        "resume bullets support which requirement"
+        description="matched and missing skills (required and nice-to-have), which resume "
+        "bullets support which requirement, title fit (O*NET occupations), seniority fit, "
+        "years asked vs shown, each component's value and the `formula` that scored it"
     )
+    formula: str | None = Field(default=None, description="the scoring formula's version")
 
 
 class JobOut(BaseModel):
@@ -86,19 +88,55 @@ class JobOut(BaseModel):
     def of(cls, row: dict[str, Any]) -> JobOut:
         match = None
         if row.get("score") is not None:
-            match = Match(score=row["score"], model=row["model"], explanation=row["explanation"])
+            match = Match(score=row["score"], model=row["model"], explanation=row["explanation"],
+                          formula=row.get("formula"))  # fmt: skip
         return cls(**{k: v for k, v in row.items() if k != "match"},
                    shared=row["owner_id"] is None, match=match)  # fmt: skip
+
+
+class Requirements(BaseModel):
+    """What the posting asks, as the jobs service read it from its fields and description."""
+
+    required: list[str] = Field(description="skills the posting requires")
+    nice_to_have: list[str] = Field(description="skills it names as a plus, bonus, preferred")
+    years_min: int | None = Field(description="years of experience asked, if it says")
+    seniority: str | None = Field(
+        description="intern, junior, mid, senior, lead or executive (from the title, else "
+        "from the years asked)"
+    )
+    occupation: str | None = Field(description="the O*NET-SOC code its title maps to")
+    occupation_title: str | None = None
 
 
 class JobDetail(JobOut):
     description: str
     posting: dict[str, Any] = Field(description="the posting's raw JSON as it was received")
+    requirements: Requirements | None = Field(
+        default=None,
+        description="extracted in the background a moment after the posting is added "
+        "(null until then)",
+    )
 
 
 class JobPage(BaseModel):
     items: list[JobOut]
     next_cursor: str | None = Field(description="pass as `cursor` for the next page")
+
+
+class MatchPage(JobPage):
+    """Scored postings, and how complete the scoring of this resume version is."""
+
+    resume_version: int | None = Field(description="the version scored (null: none parsed yet)")
+    status: Literal["scoring", "complete"] = Field(
+        description="`scoring` while postings you can see still wait for a score: poll "
+        "until `complete`"
+    )
+    scored: int = Field(description="your visible postings scored for this version")
+    pending: int = Field(description="your visible postings not scored yet")
+    outside: int = Field(
+        description="your visible postings deliberately not scored: outside the version's "
+        "candidate set (the nearest postings), or added after a newer version"
+    )
 
 
 class Filters(BaseModel):
@@ -158,7 +196,8 @@ async def list_jobs(
 ) -> JobPage:
     """Your postings and the shared ones, newest first; filters combine with AND."""
     if match_for is not None:
-        return await matched_page(me, deps, filters, match_for, None, limit, cursor)
+        page = await matched_page(me, deps, filters, match_for, None, limit, cursor)
+        return JobPage(items=page.items, next_cursor=page.next_cursor)
     before = _cursor(cursor)
     rows = await read.job_list(deps.engine, me.user_id, filters.to_query(), limit, before)
     items = [JobOut.of(r) for r in rows]
@@ -172,9 +211,11 @@ async def get_job(job_id: UUID, me: CurrentUser, deps: DepsDep) -> JobDetail:
     row = await read.job(deps.engine, me.user_id, job_id)
     document = await deps.documents.get(job_id, row["document_version"])
     content = document.content
+    wanted = await read.requirements(deps.engine, job_id)
+    extracted = Requirements.model_validate(wanted) if wanted else None
     return JobDetail(**JobOut.of(row).model_dump(),
                      description=content.get("posting", {}).get("description", ""),
-                     posting=content.get("raw", {}))  # fmt: skip
+                     posting=content.get("raw", {}), requirements=extracted)  # fmt: skip
 
 
 @router.patch("/{job_id}")
@@ -189,17 +230,25 @@ async def patch_job(
 async def matched_page(
     me: Principal, deps: Deps, filters: Filters, resume_id: UUID, version: int | None,
     limit: int, cursor: str | None,
-) -> JobPage:  # fmt: skip
-    """One resume version's scored postings, best first (`cursor` is an offset here)."""
+) -> MatchPage:  # fmt: skip
+    """One resume version's scored postings, best first (`cursor` is an offset here), and
+    how complete its scoring is."""
     resume = await queries.resume(deps.engine, me.user_id, resume_id)
     number = version or resume["current_version"] or resume["latest_version"]
-    if number is None:
-        return JobPage(items=[], next_cursor=None)
+    if number is None:  # not parsed yet (scoring starts then), or rejected (never will)
+        waiting = resume.get("status") != "rejected"
+        return MatchPage(items=[], next_cursor=None, resume_version=None,
+                         status="scoring" if waiting else "complete", scored=0, pending=0,
+                         outside=0)  # fmt: skip
     offset = _cursor(cursor) or 0
     rows = await read.matched_jobs(deps.engine, me.user_id, resume_id, number,
                                    filters.to_query(), limit, offset)  # fmt: skip
+    progress = await read.match_progress(deps.engine, me.user_id, resume_id, number)
     items = [JobOut.of(r) for r in rows]
-    return JobPage(items=items, next_cursor=str(offset + limit) if len(rows) == limit else None)
+    after = str(offset + limit) if len(rows) == limit else None
+    return MatchPage(items=items, next_cursor=after, resume_version=number,
+                     status=progress.status, scored=progress.scored, pending=progress.pending,
+                     outside=progress.outside)  # fmt: skip
 
 
 def _cursor(cursor: str | None) -> int | None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from jobtrail.gateway.api.dependencies import CurrentUser, DepsDep
 from jobtrail.gateway.api.inputs import CURSOR_PATTERN, Version
-from jobtrail.gateway.api.jobs import FiltersDep, JobPage, matched_page
+from jobtrail.gateway.api.jobs import FiltersDep, MatchPage, matched_page
 
 router = APIRouter(prefix="/resumes", tags=["resumes", "jobs"])
 
@@ -23,7 +23,9 @@ async def resume_matches(
     version: Annotated[Version | None, Query(description="default: the current one")] = None,
     limit: Annotated[int, Query(ge=1, le=200, description="top K")] = 20,
     cursor: Annotated[str | None, Query(pattern=CURSOR_PATTERN)] = None,
-) -> JobPage:
-    """The best-scoring postings for a resume version, each with its explanation (scores
-    appear a moment after a posting or a version is added)."""
+) -> MatchPage:
+    """The best-scoring postings for a resume version, each with its explanation. Scores
+    appear a moment after a posting or a version is added: `status` stays `scoring`, with
+    `pending` postings, until every posting you can see is scored or `outside` the
+    version's candidate set."""
     return await matched_page(me, deps, filters, resume_id, version, limit, cursor)

@@ -6,9 +6,11 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
+import structlog
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
+from jobtrail.events.parse_reports import REPORT_KEY, ParseReport
 from jobtrail.gateway.api.dependencies import (
     CorrelationId,
     CurrentUser,
@@ -21,6 +23,7 @@ from jobtrail.gateway.handlers import resumes as handle
 from jobtrail.gateway.readmodels import queries
 
 router = APIRouter(prefix="/resumes", tags=["resumes"])
+log = structlog.get_logger("jobtrail.gateway.api")
 
 
 class Rejection(BaseModel):
@@ -79,6 +82,20 @@ class VersionDetail(VersionOut):
     resume: dict[str, Any] = Field(description="the JSON Resume document of this version")
 
 
+class ParseReportOut(BaseModel):
+    """A version's parse report, or why it has none (`available: false`)."""
+
+    resume_id: UUID
+    version: int
+    available: bool = Field(description="false when this version has no parse report")
+    reason: str | None = Field(
+        default=None,
+        description="why there is no report: a version written by the user or the AI, or one "
+        "parsed before parse reports existed (upload the file again for one)",
+    )
+    report: ParseReport | None = None
+
+
 class NewVersion(BaseModel):
     base_version: int = Field(
         ge=1, le=INT32_MAX, description="the version this edit was made on: the current one"
@@ -96,7 +113,10 @@ async def upload_resume(
     me: CurrentUser,
     deps: DepsDep,
     correlation_id: CorrelationId,
-    file: Annotated[UploadFile, File(description="PDF, DOCX, TXT, Markdown or JSON Resume")],
+    file: Annotated[
+        UploadFile,
+        File(description="PDF, DOCX, TXT, Markdown, JSON Resume, or a PNG/JPEG/TIFF scan"),
+    ],
     response: Response,
     key: IdempotencyKey,
 ) -> Accepted:
@@ -149,6 +169,30 @@ async def get_version(
     return VersionDetail(**summary.model_dump(), resume=document.content)
 
 
+@router.get("/{resume_id}/versions/{version}/parse-report")
+async def get_parse_report(
+    resume_id: UUID, version: Version, me: CurrentUser, deps: DepsDep
+) -> ParseReportOut:
+    """What parsing found: sections, each field's confidence, fields to check, unplaced text."""
+    await queries.resume(deps.engine, me.user_id, resume_id)
+    row = await queries.version(deps.engine, resume_id, version)
+    document = await deps.documents.get(resume_id, version)
+    stored = document.metadata.get(REPORT_KEY)
+    if stored is None:
+        return ParseReportOut(
+            resume_id=resume_id, version=version, available=False, reason=_no_report(row)
+        )
+    try:
+        report = ParseReport.model_validate(stored)
+    except ValidationError:
+        log.error("parse_report.unreadable", resume_id=str(resume_id), version=version)
+        return ParseReportOut(
+            resume_id=resume_id, version=version, available=False,
+            reason="the stored report cannot be read; the operators were told",
+        )  # fmt: skip
+    return ParseReportOut(resume_id=resume_id, version=version, available=True, report=report)
+
+
 @router.post("/{resume_id}/versions", status_code=status.HTTP_201_CREATED)
 async def create_version(
     resume_id: UUID, body: NewVersion, me: CurrentUser, deps: DepsDep, correlation_id: CorrelationId
@@ -175,6 +219,17 @@ async def download_file(resume_id: UUID, me: CurrentUser, deps: DepsDep) -> Down
         row["file_key"], version_id=row["file_version"], filename=row["filename"]
     )
     return DownloadLink(url=url, expires_in=900)
+
+
+def _no_report(row: dict[str, Any]) -> str:
+    if row["source"] == "user":
+        return f"version {row['version']} was saved as an edit, not read from a file"
+    if row["source"] == "ai":
+        return f"version {row['version']} was written by the AI, not read from a file"
+    return (
+        f"version {row['version']} was read before parse reports existed; "
+        "upload the file again to get one"
+    )
 
 
 def _version_out(row: dict[str, Any], current: int | None) -> VersionOut:

@@ -93,6 +93,26 @@ matches = sa.Table(
     sa.Column("explanation", JSONB),
     sa.Column("model", sa.Text),
     sa.Column("computed_at", sa.DateTime(timezone=True)),
+    sa.Column("formula", sa.Text),
+)
+# … how complete each resume version's scoring is, and what each posting asks.
+match_runs = sa.Table(
+    "match_runs",
+    _theirs,
+    sa.Column("resume_id", sa.Uuid, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("owner_id", sa.Uuid),
+    sa.Column("status", sa.Text),
+    sa.Column("visible", sa.Integer),
+    sa.Column("candidates", sa.Integer),
+    sa.Column("outside", sa.Integer),
+    sa.Column("formula", sa.Text),
+)
+posting_requirements = sa.Table(
+    "postings",
+    _theirs,
+    sa.Column("job_id", sa.Uuid, primary_key=True),
+    sa.Column("requirements", JSONB),
 )
 
 
@@ -255,6 +275,60 @@ async def job(engine: AsyncEngine, user_id: UUID, job_id: UUID) -> Row:
     return rows[0]
 
 
+async def requirements(engine: AsyncEngine, job_id: UUID) -> dict[str, Any] | None:
+    """What the jobs service extracted from the posting (None until it has read it, or
+    when it was read before requirements were extracted)."""
+    query = sa.select(posting_requirements.c.requirements).where(
+        posting_requirements.c.job_id == job_id
+    )
+    async with engine.connect() as connection:
+        found = (await connection.execute(query)).scalar()
+    return found if isinstance(found, dict) and "required" in found else None
+
+
+@dataclass(frozen=True)
+class MatchProgress:
+    status: str  # scoring | complete
+    scored: int
+    pending: int
+    outside: int
+
+
+async def match_progress(
+    engine: AsyncEngine, user_id: UUID, resume_id: UUID, version: int
+) -> MatchProgress:
+    """How far the scoring of one resume version against the caller's visible postings
+    is: scored, pending, and outside its candidate set (never scored, on purpose).
+
+    A version's own run scores its candidate set and records how many visible postings it
+    left out; postings that arrive later are scored against each resume's newest version,
+    so for an older version those count as outside too."""
+    visible = _visible(user_id) & jobs.c.duplicate_of.is_(None)
+    total_q = sa.select(sa.func.count()).select_from(jobs).where(visible)
+    scored_q = (
+        sa.select(sa.func.count())
+        .select_from(jobs.join(matches, matches.c.job_id == jobs.c.job_id))
+        .where(visible, matches.c.resume_id == resume_id, matches.c.resume_version == version,
+               matches.c.owner_id == user_id)
+    )  # fmt: skip
+    runs_q = sa.select(match_runs.c.version, match_runs.c.status, match_runs.c.outside).where(
+        match_runs.c.resume_id == resume_id, match_runs.c.owner_id == user_id
+    )
+    async with engine.connect() as connection:
+        total = int((await connection.execute(total_q)).scalar() or 0)
+        scored = int((await connection.execute(scored_q)).scalar() or 0)
+        runs = {r.version: r for r in await connection.execute(runs_q)}
+    run = runs.get(version)
+    if run is None or run.status != "complete":
+        pending = max(0, total - scored)
+        return MatchProgress("scoring", scored, pending, 0)
+    if any(v > version for v in runs):  # superseded: no longer scored against new postings
+        return MatchProgress("complete", scored, 0, max(0, total - scored))
+    outside = min(int(run.outside), max(0, total - scored))
+    pending = max(0, total - scored - outside)
+    return MatchProgress("complete" if pending == 0 else "scoring", scored, pending, outside)
+
+
 async def matched_jobs(
     engine: AsyncEngine, user_id: UUID, resume_id: UUID, version: int,
     filters: JobFilters, limit: int, offset: int,
@@ -262,7 +336,7 @@ async def matched_jobs(
     """The caller's visible postings scored against one resume version, best first."""
     query = (
         _listing(user_id, filters)
-        .add_columns(matches.c.score, matches.c.explanation, matches.c.model)
+        .add_columns(matches.c.score, matches.c.explanation, matches.c.model, matches.c.formula)
         .join(matches, matches.c.job_id == jobs.c.job_id)
         .where(
             matches.c.resume_id == resume_id,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from safetensors.numpy import load as load_safetensors
 from tokenizers import Tokenizer
 
@@ -25,7 +26,7 @@ from jobtrail.jobs.embedding import Vectors, normalise
 
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 PACKAGE = "all_minilm_l6_v2"
-MAX_TOKENS = 256
+MAX_TOKENS = 256  # the model was trained on up to 256 word pieces
 BATCH = 32
 
 Array = np.ndarray[Any, np.dtype[np.float32]]
@@ -49,12 +50,12 @@ class MiniLMEmbedder:
     model = MODEL
     dimensions = 384
 
-    def __init__(self, archive: Path | None = None) -> None:
+    def __init__(self, archive: Path | None = None, max_tokens: int = MAX_TOKENS) -> None:
         with zipfile.ZipFile(archive or weights_archive()) as bundle:
             self._weights = load_safetensors(bundle.read("model.safetensors"))
             config = json.loads(bundle.read("config.json"))
             self._tokenizer = Tokenizer.from_str(bundle.read("tokenizer.json").decode())
-        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.enable_truncation(max_tokens)
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106
         self._layers = int(config["num_hidden_layers"])
         self._heads = int(config["num_attention_heads"])
@@ -75,10 +76,14 @@ class MiniLMEmbedder:
         return normalise(out)
 
     def _encode(self, texts: list[str]) -> Array:
-        w = self._weights
         encodings = self._tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
+        return self.encode_ids(ids, mask)
+
+    def encode_ids(self, ids: npt.NDArray[np.int64], mask: Array) -> Array:
+        """Mean-pooled (not normalised) outputs for token ids (batch × seq) and their mask."""
+        w = self._weights
         seq = ids.shape[1]
         h = (
             w["embeddings.word_embeddings.weight"][ids]

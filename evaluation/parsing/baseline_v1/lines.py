@@ -1,0 +1,70 @@
+"""Logical lines: physical lines with bullets marked and wrapped lines joined back up."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from evaluation.parsing.baseline_v1.dates import find_dates
+
+BULLET = re.compile(r"^(?:[•●▪■◦‣∙·○◆◇►▶➢➤✓✔☐*+–—-]|\d{1,2}[.)])\s+")
+# A lower-case word (not "eBay", "iOS" or "github.com/…") goes on with a sentence.
+_LOWER_START = re.compile(r"^(?!https?:|www\.)[a-z]+(?![A-Za-z@_-]|\.\w)")
+_OPEN_END = re.compile(r"[|·•,;&/(–—-]$")
+# PDF writers break long URLs after a hyphen or slash; the two halves belong together.
+_BROKEN_URL = re.compile(r"(?:https?://|www\.)\S*[-/]$")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One logical line of the resume."""
+
+    text: str
+    bullet: bool = False
+    indent: int = 0
+    gap_before: bool = False
+
+
+def logical_lines(text: str) -> list[Line]:
+    """The text's lines, bullets stripped of their marker, wrapped lines joined."""
+    lines: list[Line] = []
+    gap = False
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if not stripped:
+            gap = True
+            continue
+        line = _line(raw, stripped, gap)
+        gap = False
+        if line is None:
+            continue
+        if lines and _continues(lines[-1], line):
+            glue = "" if _BROKEN_URL.search(lines[-1].text) else " "
+            lines[-1] = replace(lines[-1], text=f"{lines[-1].text}{glue}{line.text}")
+        else:
+            lines.append(line)
+    return lines
+
+
+def _line(raw: str, stripped: str, gap: bool) -> Line | None:
+    """The line with its bullet marker taken off; None for a marker with nothing after it."""
+    indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
+    if BULLET.match(stripped + " ") and not BULLET.match(stripped):
+        return None
+    marker = BULLET.match(stripped)
+    if marker:
+        return Line(stripped[marker.end() :].strip(), True, indent, gap)
+    return Line(" ".join(stripped.split(" ")), False, indent, gap)
+
+
+def _continues(previous: Line, line: Line) -> bool:
+    """Is `line` the wrapped rest of `previous`?"""
+    if line.bullet or line.gap_before:
+        return False
+    if previous.bullet and line.indent > previous.indent:
+        return True  # a hanging indent under a bullet
+    if _OPEN_END.search(previous.text) and not previous.bullet and not find_dates(line.text):
+        return len(previous.text.split()) < 13  # a contact line or header wrapped at a separator
+    # Only sentences wrap; a short header line never continues into a lower-case one.
+    wrapped = previous.bullet or len(previous.text.split()) >= 8
+    return wrapped and bool(_LOWER_START.match(line.text)) and not find_dates(previous.text)
