@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 import time
@@ -13,6 +14,7 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from jobtrail.cli.main import app
@@ -329,3 +331,47 @@ async def test_a_large_file_feed_stores_every_posting_and_links_repeats_within_t
     again = await jobs.ingestion.run("bulk")
     assert again is not None
     assert (again.unchanged, again.added, again.duplicates) == (64, 0, 0)
+
+
+async def test_postings_whose_events_could_not_be_appended_are_announced_by_the_next_run(
+    system: System, jobs: Connected, run_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nats.errors import NoServersError
+
+    from jobtrail.jobs.adapters.feeds import FileSource
+    from jobtrail.jobs.tables import postings
+
+    trades = [("Baker", "Crumb", "Bread and pastry at dawn."),
+              ("Welder", "Arc Works", "MIG and TIG welding of steel frames."),
+              ("Payroll clerk", "Ledgerly", "Monthly payroll and tax filings."),
+              ("Pharmacist", "Dose", "Dispense medicines and advise patients."),
+              ("Crane operator", "Lift Co", "Tower crane work on building sites.")]  # fmt: skip
+    rows = [
+        {"id": f"cut-{run_id}-{n}", "title": f"{title} {run_id}", "company": company,
+         "location": "York", "description": description}
+        for n, (title, company, description) in enumerate(trades)
+    ]  # fmt: skip
+    path = tmp_path / "cut.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    jobs.ingestion.sources["cut"] = [FileSource(path)]
+
+    async def nats_gone(*args: Any, **kwargs: Any) -> None:
+        raise NoServersError
+
+    with monkeypatch.context() as outage:  # NATS goes away as the run announces its postings
+        outage.setattr(jobs.deps.events, "append", nats_gone)
+        with contextlib.suppress(Exception):
+            await jobs.ingestion.run("cut")
+
+    again = await jobs.ingestion.run("cut")
+    assert again is not None
+    assert again.error is None
+    mine = postings.c.source_id.like(f"cut-{run_id}-%")
+    async with jobs.deps.engine.connect() as connection:
+        job_ids = [
+            r.job_id for r in await connection.execute(sa.select(postings.c.job_id).where(mine))
+        ]
+    assert len(job_ids) == 5
+    for job_id in job_ids:  # announced exactly once, although the first run stored them
+        history = await jobs.deps.events.load("job", job_id)
+        assert [e.envelope.type for e in history.events] == ["JobPostingIngested"]

@@ -181,7 +181,7 @@ class Ingestion:
         self, staged: list[tuple[_Prepared, list[float]]], known: dict[UUID, str],
         result: RunResult,
     ) -> None:  # fmt: skip
-        """Documents side by side, every indexed row in one statement, then the events."""
+        """Documents side by side, then the events, then every indexed row in one statement."""
         duplicates = await self._duplicates([(e[1], e[2], v) for e, v in staged])
         slots = asyncio.Semaphore(STORE_CONCURRENCY)
 
@@ -195,20 +195,24 @@ class Ingestion:
             jobs = [tasks.create_task(stage(i)) for i in range(len(staged))]
         ready = [job.result() for job in jobs]
         rows = [row for row, _ in ready]
+
+        async def announce(index: int) -> None:
+            async with slots:
+                await self._append(rows[index]["job_id"], ready[index][1])
+
+        # Events before rows: a run that stops between the two (a crash, NATS or PostgreSQL
+        # going away) leaves postings not yet indexed, which the next run stores again (its
+        # append finds the event already in the log) and the jobs-postings consumer indexes
+        # from the event. Rows first would leave them indexed, "unchanged", and never announced.
+        async with asyncio.TaskGroup() as tasks:
+            for index in range(len(ready)):
+                tasks.create_task(announce(index))
         statement = insert(postings).values(rows)
         async with self._deps.engine.begin() as connection:
             await connection.execute(statement.on_conflict_do_update(
                 index_elements=[postings.c.job_id],
                 set_={k: statement.excluded[k] for k in rows[0] if k != "job_id"},
             ))  # fmt: skip
-
-        async def announce(index: int) -> None:
-            async with slots:
-                await self._append(rows[index]["job_id"], ready[index][1])
-
-        async with asyncio.TaskGroup() as tasks:
-            for index in range(len(ready)):
-                tasks.create_task(announce(index))
         for (entry, _), duplicate_of in zip(staged, duplicates, strict=True):
             item, job_id = entry[0], entry[1]
             seen = job_id in known
