@@ -24,19 +24,12 @@ from jobtrail.jobs.adapters.feeds import (
     PoliteClient,
 )
 from jobtrail.jobs.embedding import Embedder
-from jobtrail.jobs.handlers import (
-    JobsDeps,
-    on_posting,
-    on_profile,
-    on_rescore_requested,
-    on_resume_version,
-    reembed_stale,
-    rescore_in_background,
-)
+from jobtrail.jobs.handlers import JobsDeps, on_posting, on_profile, on_resume_version
 from jobtrail.jobs.ingestion import Ingestion
 from jobtrail.jobs.settings import JobsSettings
 from jobtrail.jobs.sources import JobSource
 from jobtrail.jobs.tables import SCHEMA
+from jobtrail.jobs.upkeep import on_rescore_requested, reembed_stale, rescore_in_background
 from jobtrail.runtime import ServiceParts
 from jobtrail.runtime.migrations import upgrade_to_head
 from jobtrail.runtime.service import Task
