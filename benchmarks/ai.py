@@ -32,17 +32,10 @@ from benchmarks.context import Bench
 from benchmarks.figures import Figure, Target
 from benchmarks.measurement import Stat, percentile
 from benchmarks.servers import fresh_log, with_fresh_database
-from jobtrail.events import (
-    AggregateHistory,
-    EventConsumer,
-    EventContext,
-    EventStore,
-    RecordedEvent,
-    seal,
-    uuid7,
-)
+from jobtrail.eventlog import AggregateHistory, EventConsumer, EventStore
+from jobtrail.eventlog.connection import jetstream
+from jobtrail.events import EventContext, RecordedEvent, seal, uuid7
 from jobtrail.events.ai import AIJobQueued
-from jobtrail.events.connection import jetstream
 from jobtrail.gateway.api.app import create_app
 from jobtrail.gateway.settings import GatewaySettings
 from tests.support.system import Caller, connection_settings, running_system

@@ -17,7 +17,8 @@ from benchmarks.figures import Figure, Target
 from benchmarks.measurement import Run, Stat, Stopwatch, interleaved
 from benchmarks.servers import fresh_log
 from benchmarks.workload import version_created, version_envelopes
-from jobtrail.events import AggregateHistory, EventContext, EventStore, uuid7
+from jobtrail.eventlog import AggregateHistory, EventStore
+from jobtrail.events import EventContext, uuid7
 
 if TYPE_CHECKING:
     from benchmarks.eventsourcing_app import BenchPeer

@@ -18,7 +18,7 @@ from benchmarks.figures import Figure, Target
 from benchmarks.measurement import Run, Stopwatch, interleaved
 from benchmarks.replaying import published_log, typed
 from benchmarks.servers import create_database
-from jobtrail.events import EventStore
+from jobtrail.eventlog import EventStore
 from jobtrail.gateway.bootstrap import migrate
 from jobtrail.gateway.readmodels.projection import NAME, READ_MODELS, ReadModels
 from jobtrail.gateway.readmodels.projector import Projector, reset

@@ -1,4 +1,4 @@
-"""Figure 2: events per second through the libs/events publisher beside raw nats-py.
+"""Figure 2: events per second through the libs/eventlog publisher beside raw nats-py.
 
 Both sides publish to the same stream (JOBTRAIL_EVENTS as deploy/nats defines it, with its
 consumers), on the same connection, the same subjects, bytes and `Nats-Msg-Id` headers.
@@ -19,7 +19,8 @@ from benchmarks.figures import Figure, Target
 from benchmarks.measurement import Run, Stopwatch, interleaved
 from benchmarks.servers import fresh_log
 from benchmarks.workload import realistic_log, version_created, version_envelopes
-from jobtrail.events import Envelope, EventStore, uuid7
+from jobtrail.eventlog import EventStore
+from jobtrail.events import Envelope, uuid7
 from jobtrail.events.subjects import EVENTS_STREAM, aggregate_filter
 
 Message = tuple[str, bytes, dict[str, str]]

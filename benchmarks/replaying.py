@@ -15,7 +15,7 @@ from benchmarks.figures import Figure, Target
 from benchmarks.measurement import Run, Stopwatch, interleaved
 from benchmarks.servers import fresh_log
 from benchmarks.workload import realistic_log
-from jobtrail.events import EventStore
+from jobtrail.eventlog import EventStore
 
 if TYPE_CHECKING:
     from benchmarks.eventsourcing_app import BenchPeer

@@ -18,7 +18,7 @@ from nats.js.errors import NotFoundError
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from jobtrail.events import apply_topology, load_topology
+from jobtrail.eventlog import apply_topology, load_topology
 from jobtrail.events.subjects import EVENTS_STREAM
 from jobtrail.stack import EmbeddedStack, StackConfig, StackEndpoints
 

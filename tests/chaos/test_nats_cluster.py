@@ -19,18 +19,10 @@ import sqlalchemy as sa
 from nats.aio.client import Client as NATS
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from jobtrail.events import (
-    ConcurrencyConflict,
-    EventConsumer,
-    EventContext,
-    EventStore,
-    RecordedEvent,
-    Topology,
-    apply_topology,
-    load_topology,
-)
-from jobtrail.events.connection import connect_nats
-from jobtrail.events.inbox import claim, inbox_table
+from jobtrail.eventlog import EventConsumer, EventStore, Topology, apply_topology, load_topology
+from jobtrail.eventlog.connection import connect_nats
+from jobtrail.eventlog.inbox import claim, inbox_table
+from jobtrail.events import ConcurrencyConflict, EventContext, RecordedEvent
 from jobtrail.events.users import UserRegistered
 from jobtrail.stack import StackEndpoints
 from jobtrail.stack.nats_cluster import NatsCluster

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from jobtrail.events.topology import load_topology
+from jobtrail.eventlog.topology import load_topology
 from jobtrail.runtime.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,7 +41,7 @@ SERVICE_MODULES = {
 # Variables a service may be given that are no field of a settings class, each with the
 # module that reads it; that module's source must name the variable.
 DOCUMENTED_EXCEPTIONS = {
-    "JOBTRAIL_NATS_DEFINITIONS": "jobtrail.events.topology",  # where the stream JSON lives
+    "JOBTRAIL_NATS_DEFINITIONS": "jobtrail.eventlog.topology",  # where the stream JSON lives
     "FORWARDED_ALLOW_IPS": "uvicorn.config",  # proxies trusted for X-Forwarded-* headers
 }
 

@@ -25,8 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from typer.testing import CliRunner
 
 from jobtrail.cli.main import app
-from jobtrail.events import EventStore
-from jobtrail.events.connection import connect_nats
+from jobtrail.eventlog import EventStore
+from jobtrail.eventlog.connection import connect_nats
 from jobtrail.gateway.bootstrap import migrate
 from jobtrail.gateway.readmodels.audit import AuditTrail, row_hash, verify_chain
 from jobtrail.gateway.readmodels.audit_anchors import AuditAnchorer, read_anchors

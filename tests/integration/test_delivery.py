@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from jobtrail.cli import operations
 from jobtrail.cli.settings import CliSettings
-from jobtrail.events import AggregateHistory, EventContext, RecordedEvent, uuid7
+from jobtrail.eventlog import AggregateHistory
+from jobtrail.events import EventContext, RecordedEvent, uuid7
 from jobtrail.events.resumes import ResumeUploaded
 from jobtrail.gateway.readmodels import projection
 from jobtrail.gateway.readmodels.audit import verify_chain

@@ -11,7 +11,8 @@ from uuid import UUID
 import pytest
 
 from jobtrail.docstore import NewDocumentVersion
-from jobtrail.events import AggregateHistory, EventContext, uuid7
+from jobtrail.eventlog import AggregateHistory
+from jobtrail.events import EventContext, uuid7
 from jobtrail.events.exports import ExportRequested
 from jobtrail.resume.formats import extract_text
 from jobtrail.resume.parsing import parse_resume

@@ -26,10 +26,11 @@ from prometheus_client import REGISTRY
 from jobtrail.cli import operations
 from jobtrail.cli.settings import CliSettings
 from jobtrail.docstore import NewDocumentVersion
-from jobtrail.events import AggregateHistory, EventContext, uuid7
+from jobtrail.eventlog import AggregateHistory
+from jobtrail.eventlog.topology import DEFINITIONS_ENV, definitions_dir
+from jobtrail.events import EventContext, uuid7
 from jobtrail.events.ai import AIJobQueued
 from jobtrail.events.resumes import ResumeUploaded
-from jobtrail.events.topology import DEFINITIONS_ENV, definitions_dir
 from jobtrail.stack.embedded import EmbeddedStack
 from jobtrail.stack.endpoints import StackEndpoints
 from tests.support.documents import resume_pdf

@@ -1,10 +1,16 @@
-"""Jobtrail's domain events: the envelope, every event class, and the JetStream log."""
+"""Jobtrail's event catalogue: the envelope, every event class, schemas and upcasters.
 
-from jobtrail.events import ai as ai  # registers the AI job events
-from jobtrail.events import applications, attachments, notifications, resumes, users  # noqa: F401
-from jobtrail.events import exports as exports  # registers the export events
-from jobtrail.events import jobs as jobs  # registers the job posting events
-from jobtrail.events.consumer import EventConsumer
+Pure data, no I/O: this package imports pydantic and nothing that talks to a server, so
+domain modules can import it freely. The JetStream log that stores and delivers these
+events is `jobtrail.eventlog`.
+
+Every module of this package is imported here, so an event class is registered (and
+decodable) as soon as its module exists; there is no list of modules to keep up to date.
+"""
+
+import importlib
+import pkgutil
+
 from jobtrail.events.envelope import Envelope, Event, EventContext, RecordedEvent, seal
 from jobtrail.events.errors import (
     ConcurrencyConflict,
@@ -12,37 +18,28 @@ from jobtrail.events.errors import (
     InvalidTopology,
     UnknownEventType,
 )
-from jobtrail.events.faults import (
-    PermanentFailure,
-    TransientFailure,
-    blames_the_data,
-    is_transient,
-)
 from jobtrail.events.ids import uuid7
 from jobtrail.events.registry import registry
-from jobtrail.events.store import AggregateHistory, EventStore
-from jobtrail.events.topology import Topology, apply_topology, load_topology
+
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
+
+from jobtrail.events import ai, applications, attachments, exports, jobs, resumes, users  # noqa: E402
 
 __all__ = [
-    "AggregateHistory",
     "ConcurrencyConflict",
     "Envelope",
     "Event",
-    "EventConsumer",
     "EventContext",
     "EventLogError",
-    "EventStore",
     "InvalidTopology",
-    "PermanentFailure",
     "RecordedEvent",
-    "Topology",
-    "TransientFailure",
     "UnknownEventType",
-    "apply_topology",
-    "blames_the_data",
-    "is_transient",
+    "ai",
+    "applications",
+    "attachments",
+    "exports",
     "jobs",
-    "load_topology",
     "registry",
     "resumes",
     "seal",

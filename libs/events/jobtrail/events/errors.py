@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class EventLogError(Exception):
-    """Base for everything libs/events raises on purpose."""
+    """Base for everything the event catalogue and the event log raise on purpose."""
 
 
 class ConcurrencyConflict(EventLogError):

@@ -16,8 +16,8 @@ from jobtrail.ai_worker.offline import OfflineLLM
 from jobtrail.ai_worker.reliability import CircuitBreaker, RateLimiter, RetryPolicy
 from jobtrail.ai_worker.settings import AIWorkerSettings
 from jobtrail.docstore import open_document_store
-from jobtrail.events import EventConsumer, EventStore
-from jobtrail.events.connection import jetstream
+from jobtrail.eventlog import EventConsumer, EventStore
+from jobtrail.eventlog.connection import jetstream
 from jobtrail.runtime import ServiceParts
 from jobtrail.runtime.migrations import upgrade_to_head
 

@@ -23,15 +23,8 @@ from jobtrail.ai_worker.llm import LLM, Completion, LLMError, LLMRequest
 from jobtrail.ai_worker.reliability import CircuitBreaker, RateLimiter, RetryPolicy, with_retries
 from jobtrail.ai_worker.tasks import PROMPT_VERSION, SCHEMAS, Posting, TaskInput, render_prompt
 from jobtrail.docstore import DocumentNotFound, DocumentStore, DocumentVersion, NewDocumentVersion
-from jobtrail.events import (
-    AggregateHistory,
-    ConcurrencyConflict,
-    Event,
-    EventContext,
-    EventStore,
-    PermanentFailure,
-    RecordedEvent,
-)
+from jobtrail.eventlog import AggregateHistory, EventStore, PermanentFailure
+from jobtrail.events import ConcurrencyConflict, Event, EventContext, RecordedEvent
 from jobtrail.events.ai import (
     AIJobFailed,
     AIJobProgressed,

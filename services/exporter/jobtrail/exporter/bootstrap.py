@@ -9,8 +9,8 @@ from functools import partial
 
 from jobtrail.blobs import BlobStore
 from jobtrail.docstore import DocumentStore, open_document_store
-from jobtrail.events import EventConsumer, EventStore
-from jobtrail.events.connection import JetStreamLink, jetstream
+from jobtrail.eventlog import EventConsumer, EventStore
+from jobtrail.eventlog.connection import JetStreamLink, jetstream
 from jobtrail.exporter.handlers import ExporterDeps, give_up, render_export
 from jobtrail.exporter.pdf import warm_up
 from jobtrail.exporter.settings import ExporterSettings

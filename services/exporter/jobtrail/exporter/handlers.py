@@ -22,7 +22,8 @@ import structlog
 
 from jobtrail.blobs import BlobStore
 from jobtrail.docstore import DocumentNotFound, DocumentStore, DocumentVersion
-from jobtrail.events import ConcurrencyConflict, EventContext, EventStore, RecordedEvent
+from jobtrail.eventlog import EventStore
+from jobtrail.events import ConcurrencyConflict, EventContext, RecordedEvent
 from jobtrail.events.exports import ExportFailed, ExportReady, ExportRequested
 from jobtrail.events.retries import decided
 from jobtrail.exporter.render import Rendered, UnknownTemplate, render_letter, render_resume

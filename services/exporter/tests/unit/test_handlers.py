@@ -13,7 +13,8 @@ from uuid import UUID, uuid4
 
 from jobtrail.blobs import StoredBlob
 from jobtrail.docstore import DocumentNotFound, DocumentVersion
-from jobtrail.events import AggregateHistory, Event, EventContext, RecordedEvent, seal
+from jobtrail.eventlog import AggregateHistory
+from jobtrail.events import Event, EventContext, RecordedEvent, seal
 from jobtrail.events.exports import ExportRequested, ExportRetryRequested
 from jobtrail.events.retries import retry_request
 from jobtrail.exporter.handlers import GAVE_UP, ExporterDeps, give_up, render_export

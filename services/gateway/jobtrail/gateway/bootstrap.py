@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from jobtrail.blobs import BlobStore
 from jobtrail.docstore import DocumentStore, open_document_store
-from jobtrail.events import EventConsumer, EventStore
-from jobtrail.events.connection import JetStreamLink, jetstream
+from jobtrail.eventlog import EventConsumer, EventStore
+from jobtrail.eventlog.connection import JetStreamLink, jetstream
 from jobtrail.events.subjects import ALL_EVENTS
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.handlers.applications import run_follow_ups

@@ -11,14 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobtrail.blobs import BlobStore
 from jobtrail.docstore import DocumentStore
-from jobtrail.events import (
-    AggregateHistory,
-    ConcurrencyConflict,
-    Event,
-    EventContext,
-    EventStore,
-    RecordedEvent,
-)
+from jobtrail.eventlog import AggregateHistory, EventStore
+from jobtrail.events import ConcurrencyConflict, Event, EventContext, RecordedEvent
 from jobtrail.gateway.errors import ConcurrentChange
 from jobtrail.gateway.readmodels import projection
 from jobtrail.gateway.readmodels.projector import wait_for

@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from jobtrail.docstore import open_document_store
-from jobtrail.events import EventConsumer, EventContext, EventStore, RecordedEvent
-from jobtrail.events.connection import JetStreamLink, jetstream
+from jobtrail.eventlog import EventConsumer, EventStore
+from jobtrail.eventlog.connection import JetStreamLink, jetstream
+from jobtrail.events import EventContext, RecordedEvent
 from jobtrail.events.jobs import IngestionRequested
 from jobtrail.jobs.adapters.feeds import (
     AdzunaSource,

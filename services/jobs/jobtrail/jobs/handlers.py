@@ -25,13 +25,8 @@ from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jobtrail.docstore import DocumentNotFound, DocumentStore
-from jobtrail.events import (
-    ConcurrencyConflict,
-    EventContext,
-    EventStore,
-    PermanentFailure,
-    RecordedEvent,
-)
+from jobtrail.eventlog import EventStore, PermanentFailure
+from jobtrail.events import ConcurrencyConflict, EventContext, RecordedEvent
 from jobtrail.events.jobs import (
     JobMatched,
     JobPostingAdded,

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from pgvector.sqlalchemy import Vector
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
-from jobtrail.events.inbox import inbox_table
+from jobtrail.eventlog.inbox import inbox_table
 
 SCHEMA = "jobs"
 DIMENSIONS = 384  # every embedder is asked for this many (OpenAI's `dimensions` parameter)

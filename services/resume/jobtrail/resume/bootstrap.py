@@ -8,8 +8,8 @@ from functools import partial
 
 from jobtrail.blobs import BlobStore
 from jobtrail.docstore import DocumentStore, open_document_store
-from jobtrail.events import EventConsumer, EventStore
-from jobtrail.events.connection import JetStreamLink, jetstream
+from jobtrail.eventlog import EventConsumer, EventStore
+from jobtrail.eventlog.connection import JetStreamLink, jetstream
 from jobtrail.resume.handlers import ResumeDeps, give_up, parse_upload
 from jobtrail.resume.llm import LLMConfig, LLMPass
 from jobtrail.resume.settings import ResumeSettings

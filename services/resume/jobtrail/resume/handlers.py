@@ -20,14 +20,8 @@ import structlog
 
 from jobtrail.blobs import BlobNotFound, BlobStore
 from jobtrail.docstore import DocumentStore, NewDocumentVersion, VersionConflict
-from jobtrail.events import (
-    ConcurrencyConflict,
-    Event,
-    EventContext,
-    EventStore,
-    PermanentFailure,
-    RecordedEvent,
-)
+from jobtrail.eventlog import EventStore, PermanentFailure
+from jobtrail.events import ConcurrencyConflict, Event, EventContext, RecordedEvent
 from jobtrail.events.parse_reports import REPORT_KEY, ParseReport
 from jobtrail.events.resumes import (
     ResumeParsed,

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 from jobtrail.docstore import DocumentNotFound, DocumentVersion, NewDocumentVersion, VersionConflict
-from jobtrail.events import AggregateHistory, Event, EventContext, RecordedEvent, seal
+from jobtrail.eventlog import AggregateHistory
+from jobtrail.events import Event, EventContext, RecordedEvent, seal
 from jobtrail.events.parse_reports import REPORT_KEY, ParseReport
 from jobtrail.events.resumes import ResumeParsed, ResumeUploaded
 from jobtrail.resume.handlers import ResumeDeps, parse_upload

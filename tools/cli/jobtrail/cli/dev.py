@@ -15,8 +15,8 @@ import structlog
 from jobtrail.ai_worker.settings import AIWorkerSettings
 from jobtrail.blobs import BlobStore
 from jobtrail.cli.database import provision_database
-from jobtrail.events import apply_topology, load_topology
-from jobtrail.events.connection import connect_nats
+from jobtrail.eventlog import apply_topology, load_topology
+from jobtrail.eventlog.connection import connect_nats
 from jobtrail.exporter.settings import ExporterSettings
 from jobtrail.gateway.settings import GatewaySettings
 from jobtrail.jobs.settings import JobsSettings

@@ -6,8 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from jobtrail.eventlog.asyncapi import asyncapi_document
 from jobtrail.events import schemas
-from jobtrail.events.asyncapi import asyncapi_document
 from jobtrail.gateway.api.app import create_app
 from jobtrail.gateway.settings import GatewaySettings
 

@@ -16,8 +16,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from jobtrail.cli.settings import CliSettings
-from jobtrail.events import ConcurrencyConflict, Envelope, EventContext, EventStore
-from jobtrail.events.connection import connect_nats
+from jobtrail.eventlog import EventStore
+from jobtrail.eventlog.connection import connect_nats
+from jobtrail.events import ConcurrencyConflict, Envelope, EventContext
 from jobtrail.events.retries import retry_request
 from jobtrail.events.subjects import (
     DLQ_STREAM,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import cache
 from uuid import UUID
 
-from jobtrail.events import AggregateHistory, ConcurrencyConflict, EventContext
+from jobtrail.eventlog import AggregateHistory
+from jobtrail.events import ConcurrencyConflict, EventContext
 from jobtrail.events.users import Profile
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.domain.users import User, normalise_email, user_id_for

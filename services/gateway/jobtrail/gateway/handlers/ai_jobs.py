@@ -6,7 +6,8 @@ from typing import Any
 from uuid import UUID
 
 from jobtrail.docstore import DocumentNotFound, NewDocumentVersion
-from jobtrail.events import AggregateHistory, ConcurrencyConflict, EventContext, uuid7
+from jobtrail.eventlog import AggregateHistory
+from jobtrail.events import ConcurrencyConflict, EventContext, uuid7
 from jobtrail.events.ai import AIJobQueued
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.domain.ai_jobs import AIJob, check_budget, check_inputs

@@ -14,7 +14,8 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobtrail.docstore import DocumentNotFound
-from jobtrail.events import AggregateHistory, ConcurrencyConflict, EventContext, uuid7
+from jobtrail.eventlog import AggregateHistory
+from jobtrail.events import ConcurrencyConflict, EventContext, uuid7
 from jobtrail.events.applications import ApplicationStatus
 from jobtrail.events.envelope import Event
 from jobtrail.gateway.deps import Deps

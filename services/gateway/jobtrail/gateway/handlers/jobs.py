@@ -12,7 +12,8 @@ from jsonschema import Draft4Validator
 from pydantic import ValidationError
 
 from jobtrail.docstore import NewDocumentVersion
-from jobtrail.events import AggregateHistory, uuid7
+from jobtrail.eventlog import AggregateHistory
+from jobtrail.events import uuid7
 from jobtrail.events.jobs import IngestionRequested, JobPostingAdded, PostingSummary
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.domain.jobs import (

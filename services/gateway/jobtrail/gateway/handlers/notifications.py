@@ -6,7 +6,8 @@ from uuid import UUID
 
 import structlog
 
-from jobtrail.events import ConcurrencyConflict, EventContext, EventStore, RecordedEvent
+from jobtrail.eventlog import EventStore
+from jobtrail.events import ConcurrencyConflict, EventContext, RecordedEvent
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.domain.notifications import (
     Notification,

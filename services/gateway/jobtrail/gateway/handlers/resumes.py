@@ -7,7 +7,8 @@ from typing import Any
 from uuid import UUID
 
 from jobtrail.docstore import NewDocumentVersion
-from jobtrail.events import AggregateHistory, uuid7
+from jobtrail.eventlog import AggregateHistory
+from jobtrail.events import uuid7
 from jobtrail.events.resumes import ResumeUploaded
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.domain.resumes import Resume

@@ -24,7 +24,7 @@ from nats.js.errors import NotFoundError
 from prometheus_client import Counter, Gauge
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jobtrail.events import EventStore
+from jobtrail.eventlog import EventStore
 from jobtrail.gateway.readmodels.audit import Anchor, head
 
 log = structlog.get_logger("jobtrail.gateway.audit")

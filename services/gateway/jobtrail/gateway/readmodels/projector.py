@@ -27,7 +27,8 @@ from prometheus_client import Counter, Gauge
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from jobtrail.events import EventStore, RecordedEvent, blames_the_data, is_transient
+from jobtrail.eventlog import EventStore, blames_the_data, is_transient
+from jobtrail.events import RecordedEvent
 from jobtrail.gateway.readmodels.tables import checkpoints, metadata
 
 log = structlog.get_logger("jobtrail.gateway.projector")

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from jobtrail.events import EventStore
+from jobtrail.eventlog import EventStore
 from jobtrail.gateway.readmodels import projector as projecting
 from jobtrail.gateway.readmodels.projection import READ_MODELS, ReadModels
 from jobtrail.gateway.readmodels.projector import (

@@ -9,11 +9,11 @@ from uuid import uuid4
 
 import pytest
 
-from jobtrail.events.asyncapi import EMITTERS, asyncapi_document, write_docs
+from jobtrail.eventlog.asyncapi import EMITTERS, asyncapi_document, write_docs
+from jobtrail.eventlog.topology import Topology, load_topology
 from jobtrail.events.envelope import Envelope, Event, EventContext, seal
 from jobtrail.events.registry import registry
 from jobtrail.events.resumes import ResumeUploaded
-from jobtrail.events.topology import Topology, load_topology
 from jobtrail.events.users import Link, Profile, ProfileUpdated
 
 # Fields each AsyncAPI 3.0.0 object may hold (besides `x-` extensions), from the spec.

@@ -18,7 +18,8 @@ import urllib3.exceptions
 from pydantic import BaseModel, ValidationError
 
 from jobtrail.docstore.errors import DocumentNotFound, DocumentStoreUnavailable
-from jobtrail.events import ConcurrencyConflict, PermanentFailure, TransientFailure, is_transient
+from jobtrail.eventlog import PermanentFailure, TransientFailure, is_transient
+from jobtrail.events import ConcurrencyConflict
 from jobtrail.events.errors import UnknownEventType
 
 

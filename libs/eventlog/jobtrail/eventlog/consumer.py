@@ -32,17 +32,17 @@ from nats.errors import TimeoutError as NatsTimeout
 from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
+from jobtrail.eventlog.faults import PermanentFailure, TransientFailure, is_transient
+from jobtrail.eventlog.store import decode_message
+from jobtrail.eventlog.topology import Topology
 from jobtrail.events.envelope import RecordedEvent
 from jobtrail.events.errors import InvalidTopology, UnknownEventType
-from jobtrail.events.faults import PermanentFailure, TransientFailure, is_transient
-from jobtrail.events.store import decode_message
 from jobtrail.events.subjects import DLQ_STREAM, ORIGINAL_SEQUENCE, ORIGINAL_SUBJECT, dlq_subject
-from jobtrail.events.topology import Topology
 
 Handler = Callable[[RecordedEvent], Awaitable[None]]
 DeadLetterHook = Callable[[RecordedEvent, str], Awaitable[None]]
 
-log = structlog.get_logger("jobtrail.events.consumer")
+log = structlog.get_logger("jobtrail.eventlog.consumer")
 
 HANDLED = Counter(
     "jobtrail_events_handled_total",

@@ -2,7 +2,7 @@
 
 Channels and messages come from the registered event classes, `receive` operations from the
 durable consumers in deploy/nats, and `send` operations from `EMITTERS` below. Run
-`python -m jobtrail.events.asyncapi [OUT_DIR]` (or `write_docs`) to write `asyncapi.json`.
+`python -m jobtrail.eventlog.asyncapi [OUT_DIR]` (or `write_docs`) to write `asyncapi.json`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from jobtrail.eventlog.topology import Topology, load_topology
 from jobtrail.events.envelope import Envelope, Event
 from jobtrail.events.registry import registry
 from jobtrail.events.schemas import event_schema
@@ -25,7 +26,6 @@ from jobtrail.events.subjects import (
     ORIGINAL_SUBJECT,
     RETRY_PREFIX,
 )
-from jobtrail.events.topology import Topology, load_topology
 
 ASYNCAPI_VERSION = "3.0.0"
 DEFAULT_HOST = "localhost:4222"
@@ -121,7 +121,7 @@ def write_docs(out_dir: Path, host: str = DEFAULT_HOST) -> Path:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m jobtrail.events.asyncapi [OUT_DIR]` (default `docs`)."""
+    """`python -m jobtrail.eventlog.asyncapi [OUT_DIR]` (default `docs`)."""
     args = sys.argv[1:] if argv is None else argv
     print(write_docs(Path(args[0] if args else "docs")))
 

@@ -10,10 +10,10 @@ import nats
 import structlog
 from nats.aio.client import Client as NATS
 
+from jobtrail.eventlog.topology import Topology, apply_topology, load_topology
 from jobtrail.events.subjects import EVENTS_STREAM
-from jobtrail.events.topology import Topology, apply_topology, load_topology
 
-log = structlog.get_logger("jobtrail.events.connection")
+log = structlog.get_logger("jobtrail.eventlog.connection")
 
 
 async def connect_nats(url: str, name: str) -> NATS:

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from jobtrail.eventlog.topology import DEFINITIONS_ENV, definitions_dir, load_topology
 from jobtrail.events.errors import InvalidTopology
-from jobtrail.events.topology import DEFINITIONS_ENV, definitions_dir, load_topology
 
 
 def write(path: Path, config: dict[str, Any] | str) -> None:

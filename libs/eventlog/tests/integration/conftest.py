@@ -1,4 +1,4 @@
-"""libs/events on the real NATS server: deploy/nats applied once, a connection per test."""
+"""libs/eventlog on the real NATS server: deploy/nats applied once, a connection per test."""
 
 from collections.abc import AsyncIterator
 
@@ -6,8 +6,8 @@ import nats
 import pytest
 from nats.aio.client import Client
 
-from jobtrail.events.store import EventStore
-from jobtrail.events.topology import apply_topology, load_topology
+from jobtrail.eventlog.store import EventStore
+from jobtrail.eventlog.topology import apply_topology, load_topology
 from jobtrail.stack.endpoints import StackEndpoints
 
 

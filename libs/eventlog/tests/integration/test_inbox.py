@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from jobtrail.events.inbox import claim, inbox_table
+from jobtrail.eventlog.inbox import claim, inbox_table
 from jobtrail.stack.endpoints import StackEndpoints
 
 pytestmark = pytest.mark.integration

@@ -16,12 +16,12 @@ from nats.aio.client import Client
 from nats.js.api import ConsumerInfo, RawStreamMsg
 from nats.js.errors import NotFoundError
 
-from jobtrail.events.consumer import EventConsumer, PermanentFailure
+from jobtrail.eventlog.consumer import EventConsumer, PermanentFailure
+from jobtrail.eventlog.store import EventStore
+from jobtrail.eventlog.topology import Topology, apply_topology
 from jobtrail.events.envelope import Envelope, RecordedEvent
 from jobtrail.events.ids import uuid7
-from jobtrail.events.store import EventStore
 from jobtrail.events.subjects import DLQ_STREAM, EVENTS_STREAM, dlq_subject, event_subject
-from jobtrail.events.topology import Topology, apply_topology
 
 pytestmark = pytest.mark.integration
 
@@ -56,7 +56,7 @@ class ThrowawayConsumer:
         self.dead: list[tuple[RecordedEvent, str]] = []
         self.topology = Topology(streams={}, consumers={EVENTS_STREAM: {self.durable: {
             "durable_name": self.durable,
-            "description": "libs/events consumer test",
+            "description": "libs/eventlog consumer test",
             "deliver_policy": "all",
             "ack_policy": "explicit",
             "ack_wait": 5_000_000_000,

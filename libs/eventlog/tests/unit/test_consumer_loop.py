@@ -6,9 +6,9 @@ from typing import Any, cast
 import nats.errors
 from nats.aio.client import Client
 
-from jobtrail.events.consumer import EventConsumer
+from jobtrail.eventlog.consumer import EventConsumer
+from jobtrail.eventlog.topology import Topology
 from jobtrail.events.envelope import RecordedEvent
-from jobtrail.events.topology import Topology
 
 # nats-py's `fetch` raises its own TimeoutError on most empty pulls but the builtin one when
 # its deadline runs out between two requests; a real server cannot be made to hit that path

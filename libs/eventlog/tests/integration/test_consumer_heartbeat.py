@@ -7,12 +7,12 @@ from uuid import uuid4
 import pytest
 from nats.aio.client import Client
 
-from jobtrail.events.consumer import EventConsumer
+from jobtrail.eventlog.consumer import EventConsumer
+from jobtrail.eventlog.store import EventStore
+from jobtrail.eventlog.topology import Topology, apply_topology
 from jobtrail.events.envelope import Envelope, RecordedEvent
 from jobtrail.events.ids import uuid7
-from jobtrail.events.store import EventStore
 from jobtrail.events.subjects import EVENTS_STREAM
-from jobtrail.events.topology import Topology, apply_topology
 
 pytestmark = pytest.mark.integration
 

@@ -7,11 +7,11 @@ import pytest
 from nats.aio.client import Client
 from nats.js.errors import APIError
 
+from jobtrail.eventlog.store import EventStore
+from jobtrail.eventlog.topology import apply_topology, load_topology
 from jobtrail.events.envelope import Envelope
 from jobtrail.events.ids import uuid7
-from jobtrail.events.store import EventStore
 from jobtrail.events.subjects import EVENTS_STREAM, aggregate_filter
-from jobtrail.events.topology import apply_topology, load_topology
 
 pytestmark = pytest.mark.integration
 

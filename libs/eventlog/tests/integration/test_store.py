@@ -11,9 +11,9 @@ from uuid import UUID, uuid4
 import pytest
 from nats.aio.client import Client
 
+from jobtrail.eventlog.store import AggregateHistory, EventStore
 from jobtrail.events.envelope import Envelope, Event, EventContext, seal
 from jobtrail.events.errors import ConcurrencyConflict
-from jobtrail.events.store import AggregateHistory, EventStore
 from jobtrail.events.subjects import EVENTS_STREAM, aggregate_filter
 
 pytestmark = pytest.mark.integration
