@@ -17,7 +17,7 @@ import pytest
 
 from jobtrail.ai_worker.bootstrap import setup as ai_worker_setup
 from jobtrail.ai_worker.cache import ResultCache
-from jobtrail.ai_worker.handlers import AIDeps, Pricing, give_up, run_job
+from jobtrail.ai_worker.handlers import AIDeps, Pricing, on_dead_letter, run_job
 from jobtrail.ai_worker.llm import Completion, LLMRequest, LLMUnavailable
 from jobtrail.ai_worker.offline import OfflineLLM
 from jobtrail.ai_worker.reliability import CircuitBreaker, RateLimiter, RetryPolicy
@@ -419,8 +419,9 @@ async def test_a_provider_that_stays_down_ends_in_a_failure_after_the_last_attem
 
     with pytest.raises(LLMUnavailable):  # the consumer redelivers it with its backoff …
         await run_job(recorded, deps)
-    await give_up(recorded, deps, "LLMUnavailable: the AI provider answered 503")  # … then this
-    await give_up(recorded, deps, "LLMUnavailable: the AI provider answered 503")
+    # … then dead-letters it, twice here: the second one must change nothing
+    await on_dead_letter(deps)(recorded, "LLMUnavailable: the AI provider answered 503")
+    await on_dead_letter(deps)(recorded, "LLMUnavailable: the AI provider answered 503")
 
     failures = [e for e in await job_events(system, recorded) if e.type == "AIJobFailed"]
     assert len(failures) == 1

@@ -13,6 +13,9 @@ from jobtrail.events.envelope import Event
 
 ExportDocument = Literal["resume", "cover_letter"]
 ExportFormat = Literal["pdf", "docx"]
+# The export templates: one list for the gateway (which refuses others) and the exporter
+# (which renders each in every format).
+TEMPLATES = ("classic", "modern")
 
 
 class ExportRequested(Event):

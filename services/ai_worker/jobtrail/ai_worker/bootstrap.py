@@ -10,7 +10,7 @@ from functools import partial
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from jobtrail.ai_worker.cache import MIGRATIONS, SCHEMA, ResultCache
-from jobtrail.ai_worker.handlers import AIDeps, Pricing, give_up, run_job
+from jobtrail.ai_worker.handlers import AIDeps, Pricing, on_dead_letter, run_job
 from jobtrail.ai_worker.llm import LLM
 from jobtrail.ai_worker.offline import OfflineLLM
 from jobtrail.ai_worker.reliability import CircuitBreaker, RateLimiter, RetryPolicy
@@ -52,7 +52,7 @@ async def setup(settings: AIWorkerSettings, llm: LLM | None = None) -> AsyncIter
         )
         consumer = EventConsumer(
             link.nc, CONSUMER, partial(run_job, deps=deps), topology=link.topology,
-            on_dead_letter=lambda recorded, reason: give_up(recorded, deps, reason),
+            on_dead_letter=on_dead_letter(deps),
             heartbeat=settings.heartbeat_seconds,
         )  # fmt: skip
         checks = {**link.checks, "documents": documents.ping, "cache": deps.cache.ping}

@@ -11,6 +11,7 @@ with an `AIJobCancelled` appended meanwhile. Only outcomes after the latest
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -23,7 +24,10 @@ from jobtrail.ai_worker.llm import LLM, Completion, LLMError, LLMRequest
 from jobtrail.ai_worker.reliability import CircuitBreaker, RateLimiter, RetryPolicy, with_retries
 from jobtrail.ai_worker.tasks import PROMPT_VERSION, SCHEMAS, Posting, TaskInput, render_prompt
 from jobtrail.docstore import DocumentNotFound, DocumentStore, DocumentVersion, NewDocumentVersion
-from jobtrail.eventlog import AggregateHistory, EventStore, PermanentFailure
+from jobtrail.domain.ai_jobs import AIJob
+from jobtrail.domain.resumes import Resume
+from jobtrail.eventlog import EventStore, PermanentFailure
+from jobtrail.eventlog.aggregates import Loaded, Repository, dead_letter_decision
 from jobtrail.events import ConcurrencyConflict, Event, EventContext, RecordedEvent
 from jobtrail.events.ai import (
     AIJobFailed,
@@ -32,11 +36,9 @@ from jobtrail.events.ai import (
     AIOutputReady,
 )
 from jobtrail.events.resumes import ResumeVersionCreated
-from jobtrail.events.retries import decided
 from jobtrail.events.users import ProfileUpdated
 
 ACTOR = "service:ai-worker"
-TERMINAL = {"AIOutputReady", "AIJobFailed", "AIJobCancelled"}
 GAVE_UP = (
     "The AI job failed on our side after several attempts ({why}). "
     "Our team has been alerted and can retry it, or you can try again later."
@@ -68,34 +70,43 @@ class AIDeps:
     retry: RetryPolicy
     pricing: Pricing
 
+    @property
+    def repository(self) -> Repository:
+        return Repository(self.events)
+
 
 class JobStopped(Exception):
     """The job ended meanwhile (cancelled, or finished by another worker copy)."""
 
 
 class JobRun:
-    """One attempt at one job: its history, and appends that notice a cancellation."""
+    """One attempt at one job: the job's state, and appends that notice a cancellation."""
 
-    def __init__(self, deps: AIDeps, history: AggregateHistory, context: EventContext) -> None:
-        self.deps, self.history, self.context = deps, history, context
+    def __init__(self, deps: AIDeps, loaded: Loaded[AIJob], context: EventContext) -> None:
+        self.deps, self.loaded, self.context = deps, loaded, context
+
+    @property
+    def ended(self) -> bool:
+        return self.loaded.state.ended is not None
 
     async def append(self, events: list[Event]) -> None:
-        for _ in range(3):
-            if ended(self.history):
+        """Append unless the job ended (cancelled, or finished by another worker copy)."""
+
+        def decide(job: AIJob) -> list[Event]:
+            if job.ended is not None:
                 raise JobStopped
-            try:
-                await self.deps.events.append(self.history, events, self.context)
-                return
-            except ConcurrencyConflict:
-                self.history = await self.deps.events.load("ai_job", self.history.aggregate_id)
-        raise JobStopped
+            return events
+
+        try:
+            executed = await self.deps.repository.decide(
+                AIJob, self.loaded.state_id(), decide, self.context, start=self.loaded
+            )
+        except ConcurrencyConflict:  # another copy keeps appending: it has the job
+            raise JobStopped from None
+        self.loaded = executed.loaded.refolded(AIJob)
 
     async def progress(self, job: AIJobQueued, percent: int, stage: str) -> None:
         await self.append([AIJobProgressed(ai_job_id=job.ai_job_id, progress=percent, stage=stage)])
-
-
-def ended(history: AggregateHistory) -> bool:
-    return decided(history.events, TERMINAL)
 
 
 async def run_job(recorded: RecordedEvent, deps: AIDeps) -> None:
@@ -103,8 +114,8 @@ async def run_job(recorded: RecordedEvent, deps: AIDeps) -> None:
     job = recorded.event
     if not isinstance(job, AIJobQueued):
         return
-    history = await deps.events.load("ai_job", job.ai_job_id)
-    run = JobRun(deps, history, EventContext.caused_by(recorded.envelope, ACTOR))
+    loaded = await deps.repository.load(AIJob, job.ai_job_id)
+    run = JobRun(deps, loaded, EventContext.caused_by(recorded.envelope, ACTOR))
     try:
         await _run(job, run)
     except JobStopped:
@@ -113,7 +124,7 @@ async def run_job(recorded: RecordedEvent, deps: AIDeps) -> None:
 
 async def _run(job: AIJobQueued, run: JobRun) -> None:
     deps = run.deps
-    if ended(run.history):
+    if run.ended:
         raise JobStopped
     task, versions = await _inputs(job, deps)
     key = cache_key(
@@ -221,7 +232,7 @@ async def _store(
                 owner_id=job.user_id, content=output, metadata=_links(job),
             )
         )  # fmt: skip
-        latest = _latest_resume_version(await deps.events.load("resume", job.resume_id), None)
+        latest = (await deps.repository.load(Resume, job.resume_id)).state.latest_version
     return AIOutputReady(
         ai_job_id=job.ai_job_id, kind=job.kind, document_id=stored.doc_id,
         document_version=stored.version, sha256=stored.sha256,
@@ -242,14 +253,17 @@ def _links(job: AIJobQueued) -> dict[str, Any]:
 async def _store_proposal(
     job: AIJobQueued, run: JobRun, output: dict[str, Any]
 ) -> tuple[DocumentVersion, int]:
-    """A new resume version marked as a proposal on top of the version used: never current."""
+    """A new resume version marked as a proposal on top of the version used: never current.
+
+    If the user edits meanwhile, the decision runs again and ours goes on top of theirs.
+    """
     deps = run.deps
-    for _ in range(3):
-        history = await deps.events.load("resume", job.resume_id)
+    stored: list[DocumentVersion] = []
+
+    async def decide(resume: Resume) -> list[ResumeVersionCreated]:
         mine = await _earlier_proposal(deps, job)
         if mine is None:
-            named = _versions(history)
-            number = max([*named, await deps.documents.latest_version(job.resume_id) or 0]) + 1
+            number = resume.next_version(await deps.documents.latest_version(job.resume_id))
             mine = await deps.documents.put(
                 NewDocumentVersion(
                     doc_id=job.resume_id, version=number, parent_version=job.resume_version,
@@ -257,17 +271,19 @@ async def _store_proposal(
                     metadata=_links(job),
                 )
             )  # fmt: skip
-        if mine.version not in _versions(history):
-            created = ResumeVersionCreated(
+        stored.append(mine)
+        if mine.version in resume.versions:
+            return []
+        return [
+            ResumeVersionCreated(
                 resume_id=job.resume_id, version=mine.version, parent_version=job.resume_version,
                 source="ai", sha256=mine.sha256, proposal=True,
-            )  # fmt: skip
-            try:
-                await deps.events.append(history, [created], run.context)
-            except ConcurrencyConflict:
-                continue  # the user edited meanwhile: reload and add ours on top
-        return mine, _latest_resume_version(history, mine.version)
-    raise RuntimeError("the resume kept changing while the AI proposal was saved")
+            )
+        ]  # fmt: skip
+
+    executed = await deps.repository.decide(Resume, job.resume_id, decide, run.context)
+    mine = stored[-1]
+    return mine, executed.loaded.state.latest_version_except(mine.version)
 
 
 async def _earlier_proposal(deps: AIDeps, job: AIJobQueued) -> DocumentVersion | None:
@@ -278,34 +294,22 @@ async def _earlier_proposal(deps: AIDeps, job: AIJobQueued) -> DocumentVersion |
     return None
 
 
-def _versions(history: AggregateHistory) -> list[int]:
+def gave_up(job: AIJob, queued: AIJobQueued, reason: str) -> list[AIJobFailed]:
+    """After the last attempt (or a hopeless input): tell the job seeker why."""
+    if job.ended is not None:
+        return []
+    permanent = reason.startswith(f"{PermanentFailure.__name__}: ")
+    text = reason.removeprefix(f"{PermanentFailure.__name__}: ")
     return [
-        e.event.version
-        for e in history.events
-        if e.envelope.type == ResumeVersionCreated.type
-        and isinstance(e.event, ResumeVersionCreated)
+        AIJobFailed(
+            ai_job_id=queued.ai_job_id,
+            code="input_unavailable" if permanent else "processing_failed",
+            reason=text if permanent else GAVE_UP.format(why=text[:300]),
+        )
     ]
 
 
-def _latest_resume_version(history: AggregateHistory, ours: int | None) -> int:
-    return max((v for v in _versions(history) if v != ours), default=0)
-
-
-async def give_up(recorded: RecordedEvent, deps: AIDeps, reason: str) -> None:
-    """After the last attempt (or a hopeless input): tell the job seeker why."""
-    job = recorded.event
-    if not isinstance(job, AIJobQueued):
-        return
-    history = await deps.events.load("ai_job", job.ai_job_id)
-    run = JobRun(deps, history, EventContext.caused_by(recorded.envelope, ACTOR))
-    permanent = reason.startswith(f"{PermanentFailure.__name__}: ")
-    text = reason.removeprefix(f"{PermanentFailure.__name__}: ")
-    failed = AIJobFailed(
-        ai_job_id=job.ai_job_id,
-        code="input_unavailable" if permanent else "processing_failed",
-        reason=text if permanent else GAVE_UP.format(why=text[:300]),
+def on_dead_letter(deps: AIDeps) -> Callable[[RecordedEvent, str], Awaitable[None]]:
+    return dead_letter_decision(
+        deps.repository, AIJob, AIJobQueued, lambda queued: queued.ai_job_id, gave_up, ACTOR
     )
-    try:
-        await run.append([failed])
-    except JobStopped:
-        return

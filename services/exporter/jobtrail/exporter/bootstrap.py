@@ -11,7 +11,7 @@ from jobtrail.blobs import BlobStore
 from jobtrail.docstore import DocumentStore, open_document_store
 from jobtrail.eventlog import EventConsumer, EventStore
 from jobtrail.eventlog.connection import JetStreamLink, jetstream
-from jobtrail.exporter.handlers import ExporterDeps, give_up, render_export
+from jobtrail.exporter.handlers import ExporterDeps, on_dead_letter, render_export
 from jobtrail.exporter.pdf import warm_up
 from jobtrail.exporter.settings import ExporterSettings
 from jobtrail.runtime import ServiceParts
@@ -39,7 +39,7 @@ def _parts(link: JetStreamLink, documents: DocumentStore, files: BlobStore) -> S
         CONSUMER,
         partial(render_export, deps=deps),
         topology=link.topology,
-        on_dead_letter=lambda recorded, reason: give_up(recorded, deps, reason),
+        on_dead_letter=on_dead_letter(deps),
     )
     checks = {**link.checks, "s3": files.ping, "documents": documents.ping}
     return ServiceParts(checks=checks, tasks=[consumer.run])

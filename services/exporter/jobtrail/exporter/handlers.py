@@ -6,7 +6,7 @@ crashed between storing the file and appending the event renders the same bytes 
 (the files are keyed by their sha256, so that is a no-op) and appends an event with the
 same id. Input that can never render (a missing document, an unknown template) is
 answered with `ExportFailed` at once; an outage (database, NATS or S3 unavailable) is
-waited out by the consumer; anything else is retried, and after the last attempt `give_up`
+waited out by the consumer; anything else is retried, and after the last attempt `gave_up`
 records the failure, so no job seeker waits forever. Only outcomes after the latest
 `ExportRetryRequested` count, so `jobtrail dlq retry` makes the exporter render again.
 """
@@ -14,6 +14,7 @@ records the failure, so no job seeker waits forever. Only outcomes after the lat
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -22,19 +23,18 @@ import structlog
 
 from jobtrail.blobs import BlobStore
 from jobtrail.docstore import DocumentNotFound, DocumentStore, DocumentVersion
+from jobtrail.domain.exports import Export
 from jobtrail.eventlog import EventStore
-from jobtrail.events import ConcurrencyConflict, EventContext, RecordedEvent
+from jobtrail.eventlog.aggregates import Repository, dead_letter_decision
+from jobtrail.events import EventContext, RecordedEvent
 from jobtrail.events.exports import ExportFailed, ExportReady, ExportRequested
-from jobtrail.events.retries import decided
 from jobtrail.exporter.render import Rendered, UnknownTemplate, render_letter, render_resume
 
 ACTOR = "service:exporter"
-CONFLICT_ATTEMPTS = 3
 GAVE_UP = (
     "Something went wrong on our side while producing this file; it is not a problem with "
     "your document. Our team has been alerted and can retry it, or you can request it again later."
 )
-OUTCOMES = ("ExportReady", "ExportFailed")
 
 log = structlog.get_logger("jobtrail.exporter")
 
@@ -44,6 +44,10 @@ class ExporterDeps:
     events: EventStore
     documents: DocumentStore
     files: BlobStore
+
+    @property
+    def repository(self) -> Repository:
+        return Repository(self.events)
 
 
 class CannotRender(Exception):
@@ -55,30 +59,27 @@ async def render_export(recorded: RecordedEvent, deps: ExporterDeps) -> None:
     request = recorded.event
     if not isinstance(request, ExportRequested):
         return
-    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
-        try:
-            await _render_once(recorded, request, deps)
-            return
-        except ConcurrencyConflict:
-            if attempt == CONFLICT_ATTEMPTS:
-                raise
 
+    async def decide(export: Export) -> list[ExportReady | ExportFailed]:
+        if not export.awaiting_render:  # a redelivery, or another copy finished it
+            return []
+        return [await _render_and_store(request, deps)]
 
-async def _render_once(
-    recorded: RecordedEvent, request: ExportRequested, deps: ExporterDeps
-) -> None:
-    history = await deps.events.load("export", request.export_id)
-    if _already_decided(history.events):
-        return
     context = EventContext.caused_by(recorded.envelope, actor=ACTOR)
+    await deps.repository.execute(Export, request.export_id, decide, context)
+
+
+async def _render_and_store(
+    request: ExportRequested, deps: ExporterDeps
+) -> ExportReady | ExportFailed:
     try:
         rendered = await _render(request, deps)
     except CannotRender as hopeless:
         log.info("export.failed", export_id=str(request.export_id), reason=str(hopeless))
-        await deps.events.append(history, [failed(request, str(hopeless))], context)
-        return
+        return failed(request, str(hopeless))
     stored = await deps.files.put(rendered.data, rendered.media_type)
-    ready = ExportReady(
+    log.info("export.ready", export_id=str(request.export_id), size=stored.size)
+    return ExportReady(
         **_identity(request),
         file_key=stored.key,
         file_version=stored.version_id,
@@ -86,21 +87,20 @@ async def _render_once(
         size=stored.size,
         filename=rendered.filename,
     )
-    log.info("export.ready", export_id=str(request.export_id), size=stored.size)
-    await deps.events.append(history, [ready], context)
 
 
-async def give_up(recorded: RecordedEvent, deps: ExporterDeps, reason: str) -> None:
+def gave_up(export: Export, request: ExportRequested, reason: str) -> list[ExportFailed]:
     """After the last attempt: tell the job seeker, rather than leave them waiting."""
-    request = recorded.event
-    if not isinstance(request, ExportRequested):
-        return
-    history = await deps.events.load("export", request.export_id)
-    if _already_decided(history.events):
-        return
+    if not export.awaiting_render:
+        return []
     log.warning("export.gave_up", export_id=str(request.export_id), error=reason[:500])
-    context = EventContext.caused_by(recorded.envelope, ACTOR)
-    await deps.events.append(history, [failed(request, GAVE_UP)], context)
+    return [failed(request, GAVE_UP)]
+
+
+def on_dead_letter(deps: ExporterDeps) -> Callable[[RecordedEvent, str], Awaitable[None]]:
+    return dead_letter_decision(
+        deps.repository, Export, ExportRequested, lambda r: r.export_id, gave_up, ACTOR
+    )
 
 
 def failed(request: ExportRequested, reason: str) -> ExportFailed:
@@ -155,7 +155,3 @@ def _identity(request: ExportRequested) -> dict[str, Any]:
         "format": request.format,
         "template": request.template,
     }
-
-
-def _already_decided(events: list[RecordedEvent]) -> bool:
-    return decided(events, OUTCOMES)

@@ -13,11 +13,11 @@ from uuid import UUID, uuid4
 
 from jobtrail.blobs import StoredBlob
 from jobtrail.docstore import DocumentNotFound, DocumentVersion
+from jobtrail.domain.exports import Export
 from jobtrail.eventlog import AggregateHistory
 from jobtrail.events import Event, EventContext, RecordedEvent, seal
 from jobtrail.events.exports import ExportRequested, ExportRetryRequested
-from jobtrail.events.retries import retry_request
-from jobtrail.exporter.handlers import GAVE_UP, ExporterDeps, give_up, render_export
+from jobtrail.exporter.handlers import GAVE_UP, ExporterDeps, on_dead_letter, render_export
 
 SAMPLE = json.loads(
     (Path(__file__).resolve().parents[4] / "tests/data/sample.resume.json").read_text()
@@ -150,8 +150,8 @@ async def test_storage_trouble_is_retried_then_given_up_with_a_reason() -> None:
     else:
         raise AssertionError("a storage error must reach the consumer, which retries")
     assert events.types(request.export_id) == ["ExportRequested"]
-    await give_up(recorded, deps, "ConnectionError: S3 is down")
-    await give_up(recorded, deps, "ConnectionError: S3 is down")
+    await on_dead_letter(deps)(recorded, "ConnectionError: S3 is down")
+    await on_dead_letter(deps)(recorded, "ConnectionError: S3 is down")
 
     assert events.types(request.export_id) == ["ExportRequested", "ExportFailed"]
     assert events.log[-1].envelope.data["reason"] == GAVE_UP
@@ -177,13 +177,13 @@ async def test_a_retry_request_supersedes_the_failure_and_the_export_is_rendered
     documents.docs[resume_id, 1] = SAMPLE
     request = a_request(resume_id)
     recorded = await requested(deps, request)
-    await give_up(recorded, deps, "RuntimeError: a bug, since fixed")
+    await on_dead_letter(deps)(recorded, "RuntimeError: a bug, since fixed")
     files.fail = False
 
     history = await events.load("export", request.export_id)
-    retry = retry_request(recorded.envelope, history.events, "dlq retry of 7")
-    assert isinstance(retry, ExportRetryRequested)
-    await events.append(history, [retry], EventContext(actor="operator", correlation_id="c"))
+    retry = Export.fold(request.export_id, history.events).retry("dlq retry of 7")
+    assert [type(e) for e in retry] == [ExportRetryRequested]
+    await events.append(history, retry, EventContext(actor="operator", correlation_id="c"))
     await render_export(recorded, deps)  # the retried delivery
     await render_export(recorded, deps)  # and a redelivery of it
 
@@ -191,4 +191,4 @@ async def test_a_retry_request_supersedes_the_failure_and_the_export_is_rendered
         "ExportRequested", "ExportFailed", "ExportRetryRequested", "ExportReady",
     ]  # fmt: skip
     ready = await events.load("export", request.export_id)
-    assert retry_request(recorded.envelope, ready.events, "again") is None  # nothing failed
+    assert Export.fold(request.export_id, ready.events).retry("again") == []  # nothing failed

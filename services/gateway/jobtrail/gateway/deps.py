@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from uuid import UUID
 
 import structlog
 from sqlalchemy.exc import SQLAlchemyError
@@ -11,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobtrail.blobs import BlobStore
 from jobtrail.docstore import DocumentStore
-from jobtrail.eventlog import AggregateHistory, EventStore
+from jobtrail.eventlog import EventStore
+from jobtrail.eventlog.aggregates import A, Decision, Repository
 from jobtrail.events import ConcurrencyConflict, Event, EventContext, RecordedEvent
 from jobtrail.gateway.errors import ConcurrentChange
 from jobtrail.gateway.readmodels import projection
@@ -47,20 +49,59 @@ class Deps:
             # failing here would invite the caller to repeat what already took effect.
             log.warning("read_models.unreachable", seq=recorded[-1].seq, exc_info=True)
 
-    async def record(
+    @property
+    def repository(self) -> Repository:
+        return Repository(self.events)
+
+    async def execute(
         self,
-        history: AggregateHistory,
-        new: Sequence[Event],
+        kind: type[A],
+        aggregate_id: UUID,
+        decide: Decision[A],
         principal: Principal,
         correlation_id: str,
     ) -> list[RecordedEvent]:
-        """Append a user's decided events and wait until the read models show them."""
-        context = EventContext(
-            actor=principal.actor, correlation_id=correlation_id, owner_id=principal.user_id
-        )
+        """A user's decision on one aggregate: load, decide, append, then read-your-writes.
+
+        A concurrent append makes the decision run again on the newer state (it may now
+        refuse, or decide nothing); only if that keeps happening is it a 409. A decision
+        that changes nothing waits until the read models show the state it saw, so a
+        repeated request answers from the same state as the first.
+        """
         try:
-            recorded = await self.events.append(history, new, context)
+            executed = await self.repository.decide(
+                kind, aggregate_id, decide, _context(principal, correlation_id)
+            )
         except ConcurrencyConflict as conflict:
             raise ConcurrentChange(str(conflict)) from None
-        await self.settled(recorded)
+        await self.settled(executed.recorded or executed.loaded.history.events)
+        return executed.recorded
+
+    async def create(
+        self,
+        kind: type[A],
+        aggregate_id: UUID,
+        new: Sequence[Event],
+        principal: Principal,
+        correlation_id: str,
+        settle: bool = True,
+    ) -> list[RecordedEvent]:
+        """Start a new aggregate; ConcurrentChange if one with this id exists already."""
+        try:
+            recorded = await self.repository.create(
+                kind, aggregate_id, new, _context(principal, correlation_id)
+            )
+        except ConcurrencyConflict as conflict:
+            raise ConcurrentChange(str(conflict)) from None
+        if settle:
+            await self.settled(recorded)
         return recorded
+
+    async def load(self, kind: type[A], aggregate_id: UUID) -> A:
+        return (await self.repository.load(kind, aggregate_id)).state
+
+
+def _context(principal: Principal, correlation_id: str) -> EventContext:
+    return EventContext(
+        actor=principal.actor, correlation_id=correlation_id, owner_id=principal.user_id
+    )

@@ -1,29 +1,23 @@
-"""Domain errors: each knows its HTTP status and says what to do about it."""
+"""The gateway's errors: the shared domain refusals, and those only the API makes."""
 
 from __future__ import annotations
 
+from jobtrail.domain.errors import Conflict, DomainError, InvalidInput, NotFound, StaleVersion
 
-class DomainError(Exception):
-    """A request the domain refuses; the message is shown to the caller as is."""
-
-    status: int = 400
-    code: str = "bad_request"
-    # Seconds after which repeating the request can succeed (sent as Retry-After).
-    retry_after: int | None = None
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class NotFound(DomainError):
-    status = 404
-    code = "not_found"
-
-
-class Conflict(DomainError):
-    status = 409
-    code = "conflict"
+__all__ = [
+    "ConcurrentChange",
+    "Conflict",
+    "DomainError",
+    "EmailTaken",
+    "Forbidden",
+    "InvalidInput",
+    "NotFound",
+    "PayloadTooLarge",
+    "StaleVersion",
+    "TooManyRequests",
+    "Unauthorized",
+    "UnsupportedMediaType",
+]
 
 
 class Unauthorized(DomainError):
@@ -34,11 +28,6 @@ class Unauthorized(DomainError):
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"
-
-
-class InvalidInput(DomainError):
-    status = 422
-    code = "invalid_input"
 
 
 class PayloadTooLarge(DomainError):
@@ -62,10 +51,6 @@ class UnsupportedMediaType(DomainError):
 
 class EmailTaken(Conflict):
     code = "email_taken"
-
-
-class StaleVersion(Conflict):
-    code = "stale_version"
 
 
 class ConcurrentChange(Conflict):

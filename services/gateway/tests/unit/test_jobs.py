@@ -8,12 +8,12 @@ from uuid import uuid4
 
 import pytest
 
-from jobtrail.events.jobs import JobPostingAdded, JobPostingIngested, PostingSummary
-from jobtrail.gateway.domain.jobs import (
-    Job,
+from jobtrail.domain.postings import (
+    Posting,
     looks_like_json_resume_job,
     posting_from_json_resume_job,
 )
+from jobtrail.events.jobs import JobPostingAdded, JobPostingIngested, PostingSummary
 from jobtrail.gateway.errors import InvalidInput, NotFound
 from jobtrail.gateway.handlers.jobs import normalise
 
@@ -21,8 +21,8 @@ SAMPLE = json.loads((Path(__file__).parents[4] / "tests" / "data" / "sample.job.
 SUMMARY = PostingSummary(title="Engineer")
 
 
-def added(owner: object) -> Job:
-    job = Job(uuid4())
+def added(owner: object) -> Posting:
+    job = Posting(uuid4())
     job.apply(JobPostingAdded(job_id=job.job_id, user_id=owner, document_version=1,
                               sha256="x", summary=SUMMARY))  # fmt: skip
     return job
@@ -61,7 +61,7 @@ def test_another_users_posting_is_not_found_but_a_shared_one_is_markable() -> No
     job = added(uuid4())
     with pytest.raises(NotFound):
         job.mark(uuid4(), saved=True, dismissed=None, notes=None)
-    shared = Job(uuid4())
+    shared = Posting(uuid4())
     shared.apply(JobPostingIngested(job_id=shared.job_id, source="lever", source_id="1",
                                     document_version=1, sha256="x", summary=SUMMARY))  # fmt: skip
     stranger = uuid4()

@@ -25,8 +25,10 @@ from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jobtrail.docstore import DocumentNotFound, DocumentStore
+from jobtrail.domain.postings import Posting
 from jobtrail.eventlog import EventStore, PermanentFailure
-from jobtrail.events import ConcurrencyConflict, EventContext, RecordedEvent
+from jobtrail.eventlog.aggregates import Repository
+from jobtrail.events import EventContext, RecordedEvent
 from jobtrail.events.jobs import (
     JobMatched,
     JobPostingAdded,
@@ -49,7 +51,6 @@ DEFAULT_THRESHOLD = 70
 CANDIDATES = 200
 # A user's own postings join the candidates whatever their distance, up to this many.
 OWN_CANDIDATES = 1000
-CONFLICT_ATTEMPTS = 3
 REFERENCE = 100  # postings a new posting's BM25 is measured among
 
 log = structlog.get_logger("jobtrail.jobs")
@@ -61,6 +62,10 @@ class JobsDeps:
     events: EventStore
     documents: DocumentStore
     embedder: Embedder
+
+    @property
+    def repository(self) -> Repository:
+        return Repository(self.events)
 
 
 def dedup_key(company: str | None, title: str, location: str | None) -> str:
@@ -388,29 +393,14 @@ async def _announce(
     score: int, deps: JobsDeps,
 ) -> None:  # fmt: skip
     """JobMatched once per (user, job, resume version), whichever side arrived last."""
-    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
-        history = await deps.events.load("job", job_id)
-        for known in history.events:
-            data = known.envelope.data
-            if known.envelope.type == "JobMatched" and (
-                data.get("user_id"),
-                data.get("resume_id"),
-                data.get("resume_version"),
-            ) == (str(user_id), str(resume_id), version):
-                return
-        matched = JobMatched(
-            job_id=job_id,
-            user_id=user_id,
-            resume_id=resume_id,
-            resume_version=version,
-            score=score,
-            model=deps.embedder.model,
-        )
-        context = EventContext.caused_by(recorded.envelope, ACTOR).with_owner(user_id)
-        try:
-            await deps.events.append(history, [matched], context)
-            log.info("job.matched", job_id=str(job_id), resume_id=str(resume_id), score=score)
-            return
-        except ConcurrencyConflict:
-            if attempt == CONFLICT_ATTEMPTS:
-                raise
+    matched = JobMatched(
+        job_id=job_id,
+        user_id=user_id,
+        resume_id=resume_id,
+        resume_version=version,
+        score=score,
+        model=deps.embedder.model,
+    )
+    context = EventContext.caused_by(recorded.envelope, ACTOR).with_owner(user_id)
+    if await deps.repository.execute(Posting, job_id, lambda p: p.match(matched), context):
+        log.info("job.matched", job_id=str(job_id), resume_id=str(resume_id), score=score)

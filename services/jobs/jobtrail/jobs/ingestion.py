@@ -26,7 +26,9 @@ from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert
 
 from jobtrail.docstore import DocumentVersion, NewDocumentVersion, VersionConflict
-from jobtrail.events import ConcurrencyConflict, EventContext, uuid7
+from jobtrail.domain.ingestions import IngestionRun
+from jobtrail.domain.postings import Posting
+from jobtrail.events import EventContext, uuid7
 from jobtrail.events.jobs import IngestionCompleted, JobPostingIngested, PostingSummary
 from jobtrail.jobs import matching, ranking
 from jobtrail.jobs.handlers import JobsDeps, dedup_key, skills_of
@@ -326,18 +328,9 @@ class Ingestion:
 
     async def _append(self, job_id: UUID, event: JobPostingIngested) -> None:
         context = EventContext(actor=ACTOR, correlation_id=f"ingest-{uuid7()}")
-        for attempt in range(3):
-            history = await self._deps.events.load("job", job_id)
-            if any(e.envelope.type == "JobPostingIngested"
-                   and e.envelope.data.get("sha256") == event.sha256
-                   for e in history.events):  # fmt: skip
-                return
-            try:
-                await self._deps.events.append(history, [event], context)
-                return
-            except ConcurrencyConflict:
-                if attempt == 2:
-                    raise
+        await self._deps.repository.execute(
+            Posting, job_id, lambda posting: posting.ingest(event), context
+        )
 
     async def _complete(
         self, name: str, ingestion_id: UUID | None, result: RunResult,
@@ -373,9 +366,9 @@ class Ingestion:
             error=result.error,
         )  # fmt: skip
         ctx = context or EventContext(actor=ACTOR, correlation_id=f"ingest-{uuid7()}")
-        history = await self._deps.events.load("ingestion", completed.ingestion_id)
-        if not any(e.envelope.type == "IngestionCompleted" for e in history.events):
-            await self._deps.events.append(history, [completed], ctx)
+        await self._deps.repository.execute(
+            IngestionRun, completed.ingestion_id, lambda run: run.complete(completed), ctx
+        )
         log.info(
             "ingestion.completed",
             source=name,

@@ -16,15 +16,13 @@ from sqlalchemy.dialects.postgresql import distinct_on, insert
 
 from jobtrail.docstore import DocumentNotFound
 from jobtrail.events import (
-    ConcurrencyConflict,
-    EventContext,
     RecordedEvent,
 )
 from jobtrail.events.jobs import (
-    RescoreCompleted,
     RescoreRequested,
 )
 from jobtrail.jobs import matching, ranking
+from jobtrail.jobs.domain.rescores import Rescore
 from jobtrail.jobs.handlers import (
     ACTOR,
     JobsDeps,
@@ -249,21 +247,15 @@ async def _rescore_resumes(
 
 
 async def _complete_rescore(deps: JobsDeps, rescore_id: UUID, changes: dict[str, Any]) -> None:
-    history = await deps.events.load("rescore", rescore_id)
-    if any(e.envelope.type == "RescoreCompleted" for e in history.events):
-        return
-    requested = next((e for e in history.events if e.envelope.type == "RescoreRequested"), None)
-    context = (EventContext.caused_by(requested.envelope, ACTOR) if requested is not None
-               else EventContext(actor=ACTOR, correlation_id=f"rescore-{rescore_id}"))  # fmt: skip
-    completed = RescoreCompleted(
-        rescore_id=rescore_id,
-        postings=changes["postings_done"],
-        resumes=changes["resumes_done"],
-        formula=ranking.FORMULA,
+    completed = await deps.repository.execute(
+        Rescore,
+        rescore_id,
+        lambda rescore: rescore.complete(
+            changes["postings_done"], changes["resumes_done"], ranking.FORMULA
+        ),
+        lambda rescore: rescore.context(ACTOR),
     )
-    try:
-        await deps.events.append(history, [completed], context)
-    except ConcurrencyConflict:  # another copy completed it
+    if not completed:  # another copy completed it
         return
     log.info("rescore.completed", rescore_id=str(rescore_id), **{k: changes[k] for k in
              ("postings_done", "resumes_done")})  # fmt: skip

@@ -10,7 +10,7 @@ from jobtrail.blobs import BlobStore
 from jobtrail.docstore import DocumentStore, open_document_store
 from jobtrail.eventlog import EventConsumer, EventStore
 from jobtrail.eventlog.connection import JetStreamLink, jetstream
-from jobtrail.resume.handlers import ResumeDeps, give_up, parse_upload
+from jobtrail.resume.handlers import ResumeDeps, on_dead_letter, parse_upload
 from jobtrail.resume.llm import LLMConfig, LLMPass
 from jobtrail.resume.settings import ResumeSettings
 from jobtrail.runtime import ServiceParts
@@ -60,7 +60,7 @@ def _parts(
         CONSUMER,
         partial(parse_upload, deps=deps),
         topology=link.topology,
-        on_dead_letter=lambda recorded, reason: give_up(recorded, deps, reason),
+        on_dead_letter=on_dead_letter(deps),
         # OCR of a scan may take tens of seconds: tell the server the message is in hand.
         heartbeat=15.0,
     )

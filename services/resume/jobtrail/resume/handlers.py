@@ -7,12 +7,13 @@ content again (a no-op; content parsed differently this time, as an LLM may, yie
 version already stored) and appends events with the same ids. Only outcomes after the
 latest `ResumeRetryRequested` count, so `jobtrail dlq retry` makes the service decide again.
 An outage (database, NATS or S3 unavailable) is never turned into a rejection: the
-consumer waits it out; only an error retrying cannot fix reaches `give_up`.
+consumer waits it out; only an error retrying cannot fix reaches `gave_up`.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,8 +21,10 @@ import structlog
 
 from jobtrail.blobs import BlobNotFound, BlobStore
 from jobtrail.docstore import DocumentStore, NewDocumentVersion, VersionConflict
+from jobtrail.domain.resumes import Resume
 from jobtrail.eventlog import EventStore, PermanentFailure
-from jobtrail.events import ConcurrencyConflict, Event, EventContext, RecordedEvent
+from jobtrail.eventlog.aggregates import Repository, dead_letter_decision
+from jobtrail.events import Event, EventContext, RecordedEvent
 from jobtrail.events.parse_reports import REPORT_KEY, ParseReport
 from jobtrail.events.resumes import (
     ResumeParsed,
@@ -30,7 +33,6 @@ from jobtrail.events.resumes import (
     ResumeVersionAccepted,
     ResumeVersionCreated,
 )
-from jobtrail.events.retries import decided
 from jobtrail.resume import report
 from jobtrail.resume.errors import UnreadableResume, file_gone, internal_error
 from jobtrail.resume.llm import LLMPass
@@ -38,8 +40,6 @@ from jobtrail.resume.ocr import OcrLimits
 from jobtrail.resume.reading import ReadResume, read_resume
 
 ACTOR = "service:resume"
-CONFLICT_ATTEMPTS = 3
-OUTCOMES = ("ResumeParsed", "ResumeRejected")
 
 log = structlog.get_logger("jobtrail.resume")
 
@@ -54,26 +54,31 @@ class ResumeDeps:
     # The optional LLM pass (`llm.py`); None (the default) keeps the local parse.
     llm: LLMPass | None = None
 
+    @property
+    def repository(self) -> Repository:
+        return Repository(self.events)
+
 
 async def parse_upload(recorded: RecordedEvent, deps: ResumeDeps) -> None:
-    """On ResumeUploaded: read the file, store version 1, record the outcome."""
+    """On ResumeUploaded: read the file, store version 1, record the outcome.
+
+    A concurrent append (another copy, a redelivery) makes it decide again on the newer
+    history, where the resume is usually parsed already and nothing is left to do.
+    """
     upload = recorded.event
     if not isinstance(upload, ResumeUploaded):
         return
-    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
-        try:
-            await _parse_once(recorded, upload, deps)
-            return
-        except ConcurrencyConflict:
-            # Another copy (or a redelivery) wrote meanwhile: reload and decide again.
-            if attempt == CONFLICT_ATTEMPTS:
-                raise
+
+    async def decide(resume: Resume) -> list[Event]:
+        if not resume.awaiting_parse:
+            return []
+        return await _parse(upload, deps)
+
+    context = EventContext.caused_by(recorded.envelope, actor=ACTOR)
+    await deps.repository.execute(Resume, upload.resume_id, decide, context)
 
 
-async def _parse_once(recorded: RecordedEvent, upload: ResumeUploaded, deps: ResumeDeps) -> None:
-    history = await deps.events.load("resume", upload.resume_id)
-    if _already_decided(history.events):
-        return
+async def _parse(upload: ResumeUploaded, deps: ResumeDeps) -> list[Event]:
     try:
         data = await deps.files.get(upload.file_key, upload.file_version)
     except BlobNotFound as missing:  # S3 answered that it has no such file: not an outage
@@ -83,30 +88,28 @@ async def _parse_once(recorded: RecordedEvent, upload: ResumeUploaded, deps: Res
         read = await asyncio.to_thread(read_resume, data, deps.max_file_bytes, deps.ocr)
     except UnreadableResume as unreadable:
         log.info("resume.rejected", resume_id=str(upload.resume_id), code=unreadable.code)
-        decided: list[Event] = [
+        return [
             ResumeRejected(
                 resume_id=upload.resume_id, code=unreadable.code, reason=unreadable.message
             )
         ]
-    else:
-        decided = await _store_first_version(deps, upload, read)
-    context = EventContext.caused_by(recorded.envelope, actor=ACTOR)
-    await deps.events.append(history, decided, context)
+    return await _store_first_version(deps, upload, read)
 
 
-async def give_up(recorded: RecordedEvent, deps: ResumeDeps, reason: str) -> None:
+def gave_up(resume: Resume, upload: ResumeUploaded, reason: str) -> list[ResumeRejected]:
     """After the last attempt: tell the job seeker, rather than leave them waiting."""
-    upload = recorded.event
-    if not isinstance(upload, ResumeUploaded):
-        return
-    history = await deps.events.load("resume", upload.resume_id)
-    if _already_decided(history.events):
-        return
+    if not resume.awaiting_parse:
+        return []
     # Never the file's fault by default: only a file that is really gone says so.
     gone = reason.startswith(f"{PermanentFailure.__name__}: the uploaded file is gone")
     why = file_gone() if gone else internal_error()
-    rejected = ResumeRejected(resume_id=upload.resume_id, code=why.code, reason=why.message)
-    await deps.events.append(history, [rejected], EventContext.caused_by(recorded.envelope, ACTOR))
+    return [ResumeRejected(resume_id=upload.resume_id, code=why.code, reason=why.message)]
+
+
+def on_dead_letter(deps: ResumeDeps) -> Callable[[RecordedEvent, str], Awaitable[None]]:
+    return dead_letter_decision(
+        deps.repository, Resume, ResumeUploaded, lambda upload: upload.resume_id, gave_up, ACTOR
+    )
 
 
 async def _store_first_version(
@@ -164,7 +167,3 @@ async def _understand(read: ReadResume, llm: LLMPass | None) -> tuple[dict[str, 
         document=refined.document, llm=refined.provenance,
     )  # fmt: skip
     return refined.document, built
-
-
-def _already_decided(events: list[RecordedEvent]) -> bool:
-    return decided(events, OUTCOMES)

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
 from nats.aio.client import Client as NATS
@@ -16,10 +17,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from jobtrail.cli.settings import CliSettings
+from jobtrail.domain.retries import RETRYABLE
 from jobtrail.eventlog import EventStore
+from jobtrail.eventlog.aggregates import Repository
 from jobtrail.eventlog.connection import connect_nats
-from jobtrail.events import ConcurrencyConflict, Envelope, EventContext
-from jobtrail.events.retries import retry_request
+from jobtrail.events import Envelope, EventContext
 from jobtrail.events.subjects import (
     DLQ_STREAM,
     ORIGINAL_SEQUENCE,
@@ -163,20 +165,17 @@ async def _supersede_failure(events: EventStore, letter: DeadLetter) -> None:
         trigger = Envelope.model_validate_json(letter.data)
     except ValueError:
         return  # not an event: nothing in the log to supersede
-    for _ in range(3):
-        history = await events.load(trigger.aggregate_type, trigger.aggregate_id)
-        request = retry_request(trigger, history.events, f"dlq retry of {letter.seq}")
-        if request is None:
-            return
-        context = EventContext(
-            actor="operator:jobtrail-cli", correlation_id=trigger.correlation_id,
-            causation_id=str(trigger.event_id), owner_id=trigger.owner_id,
-        )  # fmt: skip
-        try:
-            await events.append(history, [request], context)
-            return
-        except ConcurrencyConflict:
-            continue  # the aggregate moved meanwhile: look again
+    kind = RETRYABLE.get(trigger.type)
+    if kind is None:
+        return
+    context = EventContext(
+        actor="operator:jobtrail-cli", correlation_id=trigger.correlation_id,
+        causation_id=str(trigger.event_id), owner_id=trigger.owner_id,
+    )  # fmt: skip
+    reason = f"dlq retry of {letter.seq}"
+    await Repository(events).execute(
+        kind, UUID(trigger.aggregate_id), lambda work: work.retry(reason), context
+    )
 
 
 def _progress() -> Progress:

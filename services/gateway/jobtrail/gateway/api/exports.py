@@ -10,9 +10,10 @@ from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from jobtrail.domain.exports import ExportOrder
+from jobtrail.events.exports import TEMPLATES
 from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep, IdempotencyKey
 from jobtrail.gateway.api.inputs import INT32_MAX, Version
-from jobtrail.gateway.domain.exports import TEMPLATES, ExportOrder
 from jobtrail.gateway.errors import Conflict
 from jobtrail.gateway.handlers import exports as handle
 from jobtrail.gateway.readmodels import exports as read

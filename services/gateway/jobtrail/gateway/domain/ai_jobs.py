@@ -1,21 +1,15 @@
-"""The `ai_job` aggregate as the gateway decides on it: queue, cancel, and budgets."""
+"""What the gateway checks before it queues AI work: the inputs a kind needs, and budgets.
+
+The `ai_job` aggregate itself (queue, cancel, how it ended) is `jobtrail.domain.ai_jobs`.
+"""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from uuid import UUID
 
-from jobtrail.events.ai import (
-    KINDS_WITH_POSTING,
-    AIJobCancelled,
-    AIJobQueued,
-)
-from jobtrail.events.envelope import RecordedEvent
-from jobtrail.gateway.errors import Conflict, DomainError, InvalidInput, NotFound
-
-ENDINGS = {"AIOutputReady": "SUCCESS", "AIJobFailed": "FAILURE", "AIJobCancelled": "CANCELLED"}
+from jobtrail.events.ai import KINDS_WITH_POSTING
+from jobtrail.gateway.errors import DomainError, InvalidInput
 
 
 class BudgetExhausted(DomainError):
@@ -31,36 +25,6 @@ def seconds_to_midnight_utc(now: datetime) -> int:
     """Until the daily budgets reset (Retry-After of a spent budget); at least 1."""
     midnight = datetime.combine(now.astimezone(UTC).date() + timedelta(days=1), time(), UTC)
     return max(1, math.ceil((midnight - now).total_seconds()))
-
-
-@dataclass
-class AIJob:
-    ai_job_id: UUID
-    owner_id: UUID | None = None
-    ended: str | None = None
-
-    @classmethod
-    def fold(cls, ai_job_id: UUID, events: list[RecordedEvent]) -> AIJob:
-        job = cls(ai_job_id)
-        for recorded in events:
-            if recorded.envelope.type == AIJobQueued.type:
-                job.owner_id = recorded.envelope.owner_id
-            job.ended = ENDINGS.get(recorded.envelope.type, job.ended)
-        return job
-
-    def ensure_owned_by(self, user_id: UUID) -> None:
-        if self.owner_id != user_id:
-            raise NotFound(f"no AI job {self.ai_job_id}")
-
-    def cancel(self) -> list[AIJobCancelled]:
-        """Cancel unless it already ended (cancelling twice changes nothing)."""
-        if self.ended == "CANCELLED":
-            return []
-        if self.ended is not None:
-            raise Conflict(
-                f"AI job {self.ai_job_id} already ended ({self.ended}); nothing to cancel"
-            )
-        return [AIJobCancelled(ai_job_id=self.ai_job_id)]
 
 
 def check_inputs(kind: str, has_posting: bool) -> None:

@@ -12,7 +12,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, get_args
+from typing import Any, ClassVar, get_args
 from uuid import UUID
 
 from jobtrail.events.applications import (
@@ -102,6 +102,8 @@ class Draft:
 
 @dataclass
 class Application:
+    aggregate_type: ClassVar[str] = "application"
+
     application_id: UUID
     owner_id: UUID | None = None
     status: ApplicationStatus | None = None

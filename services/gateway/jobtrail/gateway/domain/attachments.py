@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from typing import ClassVar
 from uuid import UUID
 
 from jobtrail.events.attachments import AttachmentTarget, AttachmentUploaded
@@ -45,6 +46,8 @@ class StoredFile:
 
 @dataclass
 class Attachment:
+    aggregate_type: ClassVar[str] = "attachment"
+
     attachment_id: UUID
     owner_id: UUID | None = None
     versions: dict[int, AttachmentUploaded] = field(default_factory=dict)

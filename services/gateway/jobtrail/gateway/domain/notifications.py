@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from jobtrail.events.envelope import Envelope, RecordedEvent
@@ -97,6 +97,8 @@ def notice_for(envelope: Envelope, strong_match: float) -> Notice | None:
 
 @dataclass
 class Notification:
+    aggregate_type: ClassVar[str] = "notification"
+
     notification_id: UUID
     owner_id: UUID | None = None
     read: bool = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import ClassVar
 from uuid import UUID
 
 from jobtrail.events.envelope import RecordedEvent
@@ -25,6 +26,8 @@ def user_id_for(email: str) -> UUID:
 
 @dataclass
 class User:
+    aggregate_type: ClassVar[str] = "user"
+
     user_id: UUID
     registered: bool = False
     email: str = ""

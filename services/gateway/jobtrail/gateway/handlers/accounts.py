@@ -5,42 +5,40 @@ from __future__ import annotations
 from functools import cache
 from uuid import UUID
 
-from jobtrail.eventlog import AggregateHistory
-from jobtrail.events import ConcurrencyConflict, EventContext
-from jobtrail.events.users import Profile
+from jobtrail.events.users import Profile, ProfileUpdated, UserUpdated
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.domain.users import User, normalise_email, user_id_for
-from jobtrail.gateway.errors import EmailTaken, NotFound, Unauthorized
+from jobtrail.gateway.errors import NotFound, Unauthorized
 from jobtrail.gateway.handlers import login_throttle
 from jobtrail.gateway.security import Principal, TokenPair, hash_password, verify_password
 
 
-async def load_user(deps: Deps, user_id: UUID) -> tuple[User, AggregateHistory]:
-    history = await deps.events.load("user", user_id)
-    return User.fold(user_id, history.events), history
+async def load_user(deps: Deps, user_id: UUID) -> User:
+    return await deps.load(User, user_id)
 
 
 async def register(
     deps: Deps, email: str, password: str, display_name: str, correlation_id: str
 ) -> User:
     user_id = user_id_for(email)
-    user, history = await load_user(deps, user_id)
     role = "admin" if normalise_email(email) in _admins(deps) else "user"
-    new = user.register(email, display_name, hash_password(password), role)
-    context = EventContext(actor=f"user:{user_id}", correlation_id=correlation_id, owner_id=user_id)
-    try:
-        recorded = await deps.events.append(history, new, context)
-    except ConcurrencyConflict:
-        raise EmailTaken(f"{email} is already registered; log in, or use another email") from None
-    await deps.settled(recorded)
-    return User.fold(user_id, history.events)
+    password_hash = hash_password(password)
+    # A concurrent registration of the same email makes the second decision refuse it.
+    executed = await deps.execute(
+        User,
+        user_id,
+        lambda user: user.register(email, display_name, password_hash, role),
+        Principal(user_id=user_id, role="user"),
+        correlation_id,
+    )
+    return User.fold(user_id, executed)
 
 
 async def login(deps: Deps, email: str, password: str, address: str) -> TokenPair:
     """Tokens for a correct password; throttled per account and per client address."""
     await login_throttle.check(deps.engine, deps.settings, email, address)
     # Read from the log, not the read model: a user can log in the moment they registered.
-    user, _ = await load_user(deps, user_id_for(email))
+    user = await load_user(deps, user_id_for(email))
     # An unknown email costs the same argon2 work as a wrong password: the answer's timing
     # must not tell which emails have accounts.
     stored = user.password_hash if user.registered else _decoy_hash()
@@ -53,7 +51,7 @@ async def login(deps: Deps, email: str, password: str, address: str) -> TokenPai
 
 async def refresh(deps: Deps, refresh_token: str) -> TokenPair:
     principal = deps.tokens.verify(refresh_token, "refresh")
-    user, _ = await load_user(deps, principal.user_id)
+    user = await load_user(deps, principal.user_id)
     if not user.registered:
         raise Unauthorized("this account no longer exists")
     return deps.tokens.issue(user.user_id, user.role)
@@ -62,17 +60,21 @@ async def refresh(deps: Deps, refresh_token: str) -> TokenPair:
 async def update_user(
     deps: Deps, principal: Principal, display_name: str, correlation_id: str
 ) -> None:
-    user, history = await load_user(deps, principal.user_id)
-    _ensure_exists(user)
-    await deps.record(history, user.update(display_name), principal, correlation_id)
+    def decide(user: User) -> list[UserUpdated]:
+        _ensure_exists(user)
+        return user.update(display_name)
+
+    await deps.execute(User, principal.user_id, decide, principal, correlation_id)
 
 
 async def update_profile(
     deps: Deps, principal: Principal, profile: Profile, correlation_id: str
 ) -> None:
-    user, history = await load_user(deps, principal.user_id)
-    _ensure_exists(user)
-    await deps.record(history, user.update_profile(profile), principal, correlation_id)
+    def decide(user: User) -> list[ProfileUpdated]:
+        _ensure_exists(user)
+        return user.update_profile(profile)
+
+    await deps.execute(User, principal.user_id, decide, principal, correlation_id)
 
 
 def _ensure_exists(user: User) -> None:

@@ -6,18 +6,16 @@ from typing import Any
 from uuid import UUID
 
 from jobtrail.docstore import DocumentNotFound, NewDocumentVersion
-from jobtrail.eventlog import AggregateHistory
-from jobtrail.events import ConcurrencyConflict, EventContext, uuid7
-from jobtrail.events.ai import AIJobQueued
+from jobtrail.domain.ai_jobs import AIJob
+from jobtrail.domain.resumes import Resume
+from jobtrail.events import uuid7
+from jobtrail.events.ai import AIJobCancelled, AIJobQueued
 from jobtrail.gateway.deps import Deps
-from jobtrail.gateway.domain.ai_jobs import AIJob, check_budget, check_inputs
-from jobtrail.gateway.domain.resumes import Resume
+from jobtrail.gateway.domain.ai_jobs import check_budget, check_inputs
 from jobtrail.gateway.errors import ConcurrentChange, Conflict, NotFound
 from jobtrail.gateway.handlers import idempotency
 from jobtrail.gateway.readmodels import ai_jobs as read
 from jobtrail.gateway.security import Principal
-
-CANCEL_ATTEMPTS = 5
 
 
 async def enqueue(
@@ -50,7 +48,7 @@ async def enqueue(
         )
         ai_job_id = claim.resource_id
         # Queued already: answer as the first time, even if a budget is spent since.
-        if claim.repeated and (await deps.events.load("ai_job", ai_job_id)).events:
+        if claim.repeated and (await deps.load(AIJob, ai_job_id)).owner_id is not None:
             return ai_job_id, True
     settings = deps.settings
     mine, everyone = await read.spent_today(deps.engine, principal.user_id)
@@ -69,14 +67,11 @@ async def enqueue(
     )  # fmt: skip
     # No wait for the read model: this is an enqueue, and `job` answers from the log until
     # the read model shows the job.
-    context = EventContext(
-        actor=principal.actor, correlation_id=correlation_id, owner_id=principal.user_id
-    )
     try:
-        await deps.events.append(AggregateHistory("ai_job", str(ai_job_id)), [queued], context)
-    except ConcurrencyConflict:
+        await deps.create(AIJob, ai_job_id, [queued], principal, correlation_id, settle=False)
+    except ConcurrentChange:
         if idempotency_key is None:
-            raise ConcurrentChange(f"AI job {ai_job_id} was created concurrently") from None
+            raise
         return ai_job_id, True  # a repeat of the same key won the race: the same job
     return ai_job_id, False
 
@@ -96,23 +91,18 @@ async def job(deps: Deps, principal: Principal, ai_job_id: UUID) -> dict[str, An
 
 async def cancel(deps: Deps, principal: Principal, ai_job_id: UUID, correlation_id: str) -> None:
     """Cancel unless it ended; a worker appending meanwhile only makes us decide again."""
-    for attempt in range(1, CANCEL_ATTEMPTS + 1):
-        history = await deps.events.load("ai_job", ai_job_id)
-        job = AIJob.fold(ai_job_id, history.events)
+
+    def decide(job: AIJob) -> list[AIJobCancelled]:
         job.ensure_owned_by(principal.user_id)
-        try:
-            await deps.record(history, job.cancel(), principal, correlation_id)
-            return
-        except ConcurrentChange:
-            if attempt == CANCEL_ATTEMPTS:
-                raise
+        return job.cancel()
+
+    await deps.execute(AIJob, ai_job_id, decide, principal, correlation_id)
 
 
 async def _resume_version(
     deps: Deps, principal: Principal, resume_id: UUID, wanted: int | None
 ) -> int:
-    history = await deps.events.load("resume", resume_id)
-    resume = Resume.fold(resume_id, history.events)
+    resume = await deps.load(Resume, resume_id)
     resume.ensure_owned_by(principal.user_id)
     if wanted is None:
         if resume.current_version is None:

@@ -15,12 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobtrail.docstore import DocumentNotFound
 from jobtrail.eventlog import AggregateHistory
-from jobtrail.events import ConcurrencyConflict, EventContext, uuid7
+from jobtrail.events import EventContext, uuid7
 from jobtrail.events.applications import ApplicationStatus
 from jobtrail.events.envelope import Event
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.domain.applications import Application, Draft, application_id_for
-from jobtrail.gateway.errors import ConcurrentChange, InvalidInput, NotFound
+from jobtrail.gateway.errors import InvalidInput, NotFound
 from jobtrail.gateway.readmodels import applications as read
 from jobtrail.gateway.readmodels import queries
 from jobtrail.gateway.security import Principal
@@ -56,20 +56,16 @@ async def create(
     application_id = (
         application_id_for(principal.user_id, idempotency_key) if idempotency_key else uuid7()
     )
-    for _ in range(2):
-        history = await deps.events.load("application", application_id)
-        application = Application.fold(application_id, history.events)
-        decided = application.create(principal.user_id, draft)  # refuses a reused key
-        if not decided:
-            return application_id, True
-        try:
-            await deps.record(history, decided, principal, correlation_id)
-        except ConcurrentChange:
-            if idempotency_key is None:
-                raise
-            continue  # the same key raced us: read what won and answer from it
-        return application_id, False
-    raise ConcurrentChange(f"application {application_id} is being created concurrently; retry")
+    # A repeat of the key finds the application created and decides nothing; the same key
+    # with a different draft is refused by the decision.
+    recorded = await deps.execute(
+        Application,
+        application_id,
+        lambda application: application.create(principal.user_id, draft),
+        principal,
+        correlation_id,
+    )
+    return application_id, not recorded
 
 
 async def _check_references(deps: Deps, principal: Principal, draft: Draft) -> None:
@@ -107,26 +103,29 @@ async def change(
     correlation_id: str,
 ) -> None:
     """Apply a PATCH as one atomic batch of events (nothing if it changes nothing)."""
-    application, history = await load(deps, principal, application_id)
-    decided: list[Event] = []
-    if changes.status is not None:
-        decided += application.move(changes.status)  # refuses an illegal move
-    if changes.note is not None:
-        decided += application.add_note(uuid7(), changes.note)
-    if changes.next_step_set:
-        decided += application.set_next_step(changes.next_step)
-    if changes.follow_up_set:
-        decided += application.schedule_follow_up(changes.follow_up_on)
-    await deps.record(history, decided, principal, correlation_id)
+
+    def decide(application: Application) -> list[Event]:
+        application.ensure_owned_by(principal.user_id)
+        decided: list[Event] = []
+        if changes.status is not None:
+            decided += application.move(changes.status)  # refuses an illegal move
+        if changes.note is not None:
+            decided += application.add_note(uuid7(), changes.note)
+        if changes.next_step_set:
+            decided += application.set_next_step(changes.next_step)
+        if changes.follow_up_set:
+            decided += application.schedule_follow_up(changes.follow_up_on)
+        return decided
+
+    await deps.execute(Application, application_id, decide, principal, correlation_id)
 
 
 async def load(
     deps: Deps, principal: Principal, application_id: UUID
 ) -> tuple[Application, AggregateHistory]:
-    history = await deps.events.load("application", application_id)
-    application = Application.fold(application_id, history.events)
-    application.ensure_owned_by(principal.user_id)
-    return application, history
+    loaded = await deps.repository.load(Application, application_id)
+    loaded.state.ensure_owned_by(principal.user_id)
+    return loaded.state, loaded.history
 
 
 def timeline(history: AggregateHistory) -> list[dict[str, Any]]:
@@ -179,18 +178,17 @@ async def remind_due_follow_ups(
 
 
 async def _remind(deps: Deps, application_id: UUID, today: date) -> int:
-    history = await deps.events.load("application", application_id)
-    application = Application.fold(application_id, history.events)
-    decided = application.due_reminder(today)
-    cause = application.follow_up_cause
-    if not decided or cause is None:
-        return 0
-    context = EventContext.caused_by(cause, actor=FOLLOW_UP_ACTOR).with_owner(application.owner_id)
-    try:
-        recorded = await deps.events.append(history, decided, context)
-    except ConcurrencyConflict:
-        log.info("follow_up.changed_meanwhile", application_id=str(application_id))
-        return 0
+    def context(application: Application) -> EventContext:
+        assert application.follow_up_cause is not None  # due_reminder decided something
+        caused = EventContext.caused_by(application.follow_up_cause, actor=FOLLOW_UP_ACTOR)
+        return caused.with_owner(application.owner_id)
+
+    def decide(application: Application) -> list[Event]:
+        if application.follow_up_cause is None:
+            return []
+        return list(application.due_reminder(today))
+
+    recorded = await deps.repository.execute(Application, application_id, decide, context)
     await deps.settled(recorded)
     return len(recorded)
 

@@ -15,7 +15,7 @@ from jobtrail.gateway.domain.attachments import (
     attachment_id_for,
     clean_filename,
 )
-from jobtrail.gateway.errors import ConcurrentChange, UnsupportedMediaType
+from jobtrail.gateway.errors import UnsupportedMediaType
 from jobtrail.gateway.handlers import idempotency
 from jobtrail.gateway.readmodels import applications, queries
 from jobtrail.gateway.security import Principal
@@ -25,7 +25,6 @@ PNG = "image/png"
 JPEG = "image/jpeg"
 ACCEPTED = "PDF, DOCX, PNG, JPEG, plain text or Markdown"
 ALLOWED = frozenset({PDF, DOCX, PNG, JPEG, TEXT, MARKDOWN})
-ATTEMPTS = 3
 # The key's time is PostgreSQL's clock, an event's the gateway's: allow them to differ.
 CLOCK_SKEW = timedelta(seconds=60)
 
@@ -92,21 +91,22 @@ async def upload(
                 return attachment_id, version, True
     stored = await deps.files.put(data, media_type)
     file = StoredFile(media_type, stored.size, stored.sha256, stored.key, stored.version_id)
-    for attempt in range(1, ATTEMPTS + 1):
-        history = await deps.events.load("attachment", attachment_id)
-        attachment = Attachment.fold(attachment_id, history.events)
-        decided = attachment.upload(principal.user_id, target_type, target_id, filename, file)
-        try:
-            await deps.record(history, decided, principal, correlation_id)
-        except ConcurrentChange:
-            # Another upload of the same name won this version number: take the next one.
-            if attempt == ATTEMPTS:
-                raise
-            continue
-        if claim is not None:
-            await idempotency.settle(deps.engine, claim, decided[0].version)
-        return attachment_id, decided[0].version, False
-    raise AssertionError("unreachable: the last attempt returns or raises")
+    # Another upload of the same name may win a version number meanwhile: the decision
+    # then runs again and takes the next one.
+    recorded = await deps.execute(
+        Attachment,
+        attachment_id,
+        lambda attachment: attachment.upload(
+            principal.user_id, target_type, target_id, filename, file
+        ),
+        principal,
+        correlation_id,
+    )
+    uploaded = recorded[0].event
+    assert isinstance(uploaded, AttachmentUploaded)
+    if claim is not None:
+        await idempotency.settle(deps.engine, claim, uploaded.version)
+    return attachment_id, uploaded.version, False
 
 
 async def _made_since(
@@ -116,7 +116,7 @@ async def _made_since(
 
     That is a version of this user with the same bytes, recorded after the key was claimed.
     """
-    history = await deps.events.load("attachment", attachment_id)
+    history = (await deps.repository.load(Attachment, attachment_id)).history
     for recorded in history.events:
         event = recorded.event
         if (

@@ -7,10 +7,10 @@ from typing import Any
 from uuid import UUID
 
 from jobtrail.docstore import DocumentNotFound
+from jobtrail.domain.exports import Export, ExportOrder
 from jobtrail.events import uuid7
 from jobtrail.gateway.deps import Deps
-from jobtrail.gateway.domain.exports import Export, ExportOrder
-from jobtrail.gateway.errors import ConcurrentChange, Conflict, InvalidInput, NotFound
+from jobtrail.gateway.errors import Conflict, InvalidInput, NotFound
 from jobtrail.gateway.handlers import idempotency, resumes
 from jobtrail.gateway.readmodels import applications
 from jobtrail.gateway.security import Principal
@@ -38,18 +38,15 @@ async def request(
             deps.engine, principal.user_id, "POST exports", idempotency_key, asdict(order)
         )
         export_id = claim.resource_id
-    history = await deps.events.load("export", export_id)
-    if history.events:  # only a repeat's reserved id can already have events
-        await deps.settled(history.events)
-        return export_id
-    decided = Export.fold(export_id, history.events).request(principal.user_id, order)
-    try:
-        await deps.record(history, decided, principal, correlation_id)
-    except ConcurrentChange:
-        if idempotency_key is None:
-            raise
-        # A repeat of the same key won the race: answer with the export it recorded.
-        await deps.settled((await deps.events.load("export", export_id)).events)
+    # A repeat of the key finds its export requested already: nothing new is recorded, and
+    # the answer waits until the read models show the first request.
+    await deps.execute(
+        Export,
+        export_id,
+        lambda export: export.request(principal.user_id, order),
+        principal,
+        correlation_id,
+    )
     return export_id
 
 
@@ -97,7 +94,7 @@ async def resume_document(
 async def _check_resume_version(
     deps: Deps, principal: Principal, resume_id: UUID, version: int
 ) -> None:
-    resume, _ = await resumes.load(deps, principal, resume_id)  # another user's: 404
+    resume = await resumes.load(deps, principal, resume_id)  # another user's: 404
     if version not in resume.versions:
         if not resume.versions:
             raise Conflict(

@@ -12,15 +12,15 @@ from jsonschema import Draft4Validator
 from pydantic import ValidationError
 
 from jobtrail.docstore import NewDocumentVersion
-from jobtrail.eventlog import AggregateHistory
-from jobtrail.events import uuid7
-from jobtrail.events.jobs import IngestionRequested, JobPostingAdded, PostingSummary
-from jobtrail.gateway.deps import Deps
-from jobtrail.gateway.domain.jobs import (
-    Job,
+from jobtrail.domain.ingestions import IngestionRun
+from jobtrail.domain.postings import (
+    Posting,
     looks_like_json_resume_job,
     posting_from_json_resume_job,
 )
+from jobtrail.events import uuid7
+from jobtrail.events.jobs import IngestionRequested, JobPostingAdded, PostingSummary
+from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.errors import ConcurrentChange, Forbidden, InvalidInput, NotFound
 from jobtrail.gateway.handlers import idempotency
 from jobtrail.gateway.readmodels import jobs as read
@@ -78,11 +78,8 @@ async def add(
             deps.engine, principal.user_id, "POST /jobs", idempotency_key, body
         )
         job_id = claim.resource_id
-        if claim.repeated:
-            history = await deps.events.load("job", job_id)
-            if history.events:
-                await deps.settled(history.events)
-                return job_id, True
+        if claim.repeated and await _settled_existing(deps, job_id):
+            return job_id, True
     document = NewDocumentVersion(
         doc_id=job_id,
         version=1,
@@ -101,14 +98,21 @@ async def add(
         sha256=stored.sha256, summary=summary,
     )  # fmt: skip
     try:
-        await deps.record(AggregateHistory("job", str(job_id)), [event], principal, correlation_id)
+        await deps.create(Posting, job_id, [event], principal, correlation_id)
     except ConcurrentChange:
         if idempotency_key is None:
             raise
         # A repeat of the same key won the race: answer with the posting it created.
-        await deps.settled((await deps.events.load("job", job_id)).events)
+        await _settled_existing(deps, job_id)
         return job_id, True
     return job_id, False
+
+
+async def _settled_existing(deps: Deps, job_id: UUID) -> bool:
+    """Whether the posting exists; if so, once the read models show it."""
+    history = (await deps.repository.load(Posting, job_id)).history
+    await deps.settled(history.events)
+    return bool(history.events)
 
 
 async def mark(
@@ -118,12 +122,14 @@ async def mark(
     changes: dict[str, Any],
     correlation_id: str,
 ) -> None:
-    history = await deps.events.load("job", job_id)
-    job = Job.fold(job_id, history.events)
-    decided = job.mark(
-        principal.user_id, changes.get("saved"), changes.get("dismissed"), changes.get("notes")
+    saved, dismissed, notes = changes.get("saved"), changes.get("dismissed"), changes.get("notes")
+    await deps.execute(
+        Posting,
+        job_id,
+        lambda posting: posting.mark(principal.user_id, saved, dismissed, notes),
+        principal,
+        correlation_id,
     )
-    await deps.record(history, decided, principal, correlation_id)
 
 
 async def request_ingestion(
@@ -137,9 +143,7 @@ async def request_ingestion(
         )
     ingestion_id = uuid7()
     event = IngestionRequested(ingestion_id=ingestion_id, source=source)
-    await deps.record(
-        AggregateHistory("ingestion", str(ingestion_id)), [event], principal, correlation_id
-    )
+    await deps.create(IngestionRun, ingestion_id, [event], principal, correlation_id)
     return ingestion_id
 
 

@@ -7,7 +7,9 @@ from uuid import UUID
 import structlog
 
 from jobtrail.eventlog import EventStore
-from jobtrail.events import ConcurrencyConflict, EventContext, RecordedEvent
+from jobtrail.eventlog.aggregates import Repository
+from jobtrail.events import EventContext, RecordedEvent
+from jobtrail.events.notifications import NotificationRead
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.domain.notifications import (
     Notification,
@@ -32,7 +34,7 @@ class Notifier:
     """
 
     def __init__(self, events: EventStore, strong_match: float) -> None:
-        self._events = events
+        self._repository = Repository(events)
         self._strong_match = strong_match
 
     async def __call__(self, recorded: RecordedEvent) -> None:
@@ -45,16 +47,15 @@ class Notifier:
             log.warning("notify.no_owner", cause_type=cause.type, cause_id=str(cause.event_id))
             return
         notification_id = notification_id_for(cause.event_id)
-        history = await self._events.load("notification", notification_id)
-        decided = Notification.fold(notification_id, history.events).create(cause, owner, notice)
-        if not decided:
-            return
         context = EventContext.caused_by(cause, actor=ACTOR).with_owner(owner)
-        try:
-            await self._events.append(history, decided, context)
-        except ConcurrencyConflict:
-            return  # another copy created it between our read and our append
-        log.info("notify.created", kind=notice.kind, notification_id=str(notification_id))
+        created = await self._repository.execute(
+            Notification,
+            notification_id,
+            lambda notification: notification.create(cause, owner, notice),
+            context,
+        )
+        if created:
+            log.info("notify.created", kind=notice.kind, notification_id=str(notification_id))
 
 
 def _owner_in(data: dict[str, object]) -> UUID | None:
@@ -68,10 +69,11 @@ def _owner_in(data: dict[str, object]) -> UUID | None:
 async def mark_read(
     deps: Deps, principal: Principal, notification_id: UUID, correlation_id: str
 ) -> None:
-    history = await deps.events.load("notification", notification_id)
-    notification = Notification.fold(notification_id, history.events)
-    notification.ensure_owned_by(principal.user_id)
-    await deps.record(history, notification.mark_read(), principal, correlation_id)
+    def decide(notification: Notification) -> list[NotificationRead]:
+        notification.ensure_owned_by(principal.user_id)
+        return notification.mark_read()
+
+    await deps.execute(Notification, notification_id, decide, principal, correlation_id)
 
 
 async def mark_all_read(deps: Deps, principal: Principal, correlation_id: str) -> int:

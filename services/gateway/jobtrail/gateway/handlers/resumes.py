@@ -7,11 +7,14 @@ from typing import Any
 from uuid import UUID
 
 from jobtrail.docstore import NewDocumentVersion
-from jobtrail.eventlog import AggregateHistory
+from jobtrail.domain.resumes import Resume
 from jobtrail.events import uuid7
-from jobtrail.events.resumes import ResumeUploaded
+from jobtrail.events.resumes import (
+    ResumeUploaded,
+    ResumeVersionAccepted,
+    ResumeVersionCreated,
+)
 from jobtrail.gateway.deps import Deps
-from jobtrail.gateway.domain.resumes import Resume
 from jobtrail.gateway.errors import ConcurrentChange, InvalidInput
 from jobtrail.gateway.handlers import idempotency
 from jobtrail.gateway.security import Principal
@@ -39,10 +42,8 @@ async def upload(
             deps.engine, principal.user_id, "POST /resumes", idempotency_key, request
         )
         resume_id = claim.resource_id
-        if claim.repeated:
-            history = await deps.events.load("resume", resume_id)
-            if Resume.fold(resume_id, history.events).exists:
-                return resume_id, True
+        if claim.repeated and (await deps.load(Resume, resume_id)).exists:
+            return resume_id, True
     stored = await deps.files.put(data, media_type)
     event = ResumeUploaded(
         resume_id=resume_id,
@@ -55,9 +56,7 @@ async def upload(
         file_version=stored.version_id,
     )
     try:
-        await deps.record(
-            AggregateHistory("resume", str(resume_id)), [event], principal, correlation_id
-        )
+        await deps.create(Resume, resume_id, [event], principal, correlation_id)
     except ConcurrentChange:
         if idempotency_key is None:
             raise
@@ -77,36 +76,39 @@ async def edit(
     problems = validate_json_resume(content)
     if problems:
         raise InvalidInput("the resume is not valid JSON Resume: " + "; ".join(problems[:10]))
-    resume, history = await load(deps, principal, resume_id)
-    # A failed append can leave a stored version no event names; never reuse its number.
-    stored_latest = await deps.documents.latest_version(resume_id) or 0
-    new_version = max(resume.latest_version, stored_latest) + 1
-    document = NewDocumentVersion(
-        doc_id=resume_id,
-        version=new_version,
-        parent_version=base_version,
-        kind="resume",
-        source="user",
-        owner_id=principal.user_id,
-        content=content,
-    )
-    decided = resume.edit(base_version, new_version, document.sha256)  # refuses stale bases
-    await deps.documents.put(document)
-    await deps.record(history, decided, principal, correlation_id)
-    return new_version
+
+    async def decide(resume: Resume) -> list[ResumeVersionCreated | ResumeVersionAccepted]:
+        resume.ensure_owned_by(principal.user_id)
+        resume.check_base(base_version)  # refuses a stale base before anything is stored
+        document = NewDocumentVersion(
+            doc_id=resume_id,
+            version=resume.next_version(await deps.documents.latest_version(resume_id)),
+            parent_version=base_version,
+            kind="resume",
+            source="user",
+            owner_id=principal.user_id,
+            content=content,
+        )
+        await deps.documents.put(document)
+        return resume.edit(base_version, document.version, document.sha256)
+
+    recorded = await deps.execute(Resume, resume_id, decide, principal, correlation_id)
+    created = recorded[0].event
+    assert isinstance(created, ResumeVersionCreated)
+    return created.version
 
 
 async def accept(
     deps: Deps, principal: Principal, resume_id: UUID, version: int, correlation_id: str
 ) -> None:
-    resume, history = await load(deps, principal, resume_id)
-    await deps.record(history, resume.accept(version), principal, correlation_id)
+    def decide(resume: Resume) -> list[ResumeVersionAccepted]:
+        resume.ensure_owned_by(principal.user_id)
+        return resume.accept(version)
+
+    await deps.execute(Resume, resume_id, decide, principal, correlation_id)
 
 
-async def load(
-    deps: Deps, principal: Principal, resume_id: UUID
-) -> tuple[Resume, AggregateHistory]:
-    history = await deps.events.load("resume", resume_id)
-    resume = Resume.fold(resume_id, history.events)
+async def load(deps: Deps, principal: Principal, resume_id: UUID) -> Resume:
+    resume = await deps.load(Resume, resume_id)
     resume.ensure_owned_by(principal.user_id)
-    return resume, history
+    return resume

@@ -1,4 +1,7 @@
-"""The `job` aggregate: a posting added by hand or by a feed, and what its reader did.
+"""The `job` aggregate: a posting added by hand or by a feed, and what its readers did.
+
+Two services write it: the gateway (added by hand, saved, dismissed, annotated) and the
+jobs service (ingested from a feed, matched against a resume version).
 
 A posting's content is one normalised document (title, company, …, plus the raw JSON it
 came from). Postings added by hand belong to their user; ingested ones to no one, and
@@ -9,12 +12,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
+from jobtrail.domain.errors import NotFound
 from jobtrail.events.envelope import Event, RecordedEvent
-from jobtrail.events.jobs import JobPostingAdded, JobPostingIngested, JobPostingUpdated
-from jobtrail.gateway.errors import NotFound
+from jobtrail.events.jobs import (
+    JobMatched,
+    JobPostingAdded,
+    JobPostingIngested,
+    JobPostingUpdated,
+)
 
 MAX_NOTES = 10_000
 
@@ -27,19 +35,24 @@ class Mark:
 
 
 @dataclass
-class Job:
+class Posting:
+    aggregate_type: ClassVar[str] = "job"
+
     job_id: UUID
     owner_id: UUID | None = None
     shared: bool = False
     exists: bool = False
     marks: dict[UUID, Mark] = field(default_factory=dict)
+    # What the feeds delivered (content hashes) and which resume versions were matched.
+    ingested: set[str] = field(default_factory=set)
+    matched: set[tuple[UUID, UUID, int]] = field(default_factory=set)
 
     @classmethod
-    def fold(cls, job_id: UUID, events: list[RecordedEvent]) -> Job:
-        job = cls(job_id)
+    def fold(cls, job_id: UUID, events: list[RecordedEvent]) -> Posting:
+        posting = cls(job_id)
         for recorded in events:
-            job.apply(recorded.event)
-        return job
+            posting.apply(recorded.event)
+        return posting
 
     def apply(self, event: Event) -> None:
         match event:
@@ -47,6 +60,9 @@ class Job:
                 self.exists, self.owner_id = True, event.user_id
             case JobPostingIngested():
                 self.exists, self.shared = True, True
+                self.ingested.add(event.sha256)
+            case JobMatched():
+                self.matched.add((event.user_id, event.resume_id, event.resume_version))
             case JobPostingUpdated():
                 mark = self.marks.setdefault(event.user_id, Mark())
                 if event.saved is not None:
@@ -77,6 +93,15 @@ class Job:
         if all(v is None for v in changed.values()):
             return []
         return [JobPostingUpdated(job_id=self.job_id, user_id=user_id, **changed)]
+
+    def ingest(self, event: JobPostingIngested) -> list[JobPostingIngested]:
+        """A feed's posting; the same content delivered again records nothing."""
+        return [] if event.sha256 in self.ingested else [event]
+
+    def match(self, event: JobMatched) -> list[JobMatched]:
+        """A resume version matched this posting; once per (user, resume, version)."""
+        key = (event.user_id, event.resume_id, event.resume_version)
+        return [] if key in self.matched else [event]
 
 
 def posting_from_json_resume_job(job: dict[str, Any]) -> dict[str, Any]:

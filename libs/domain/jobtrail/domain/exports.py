@@ -1,27 +1,29 @@
 """The `export` aggregate: a requested PDF or DOCX file and what became of it.
 
 An export is requested once, by its owner, and ends ready (a stored file) or failed
-(with a reason); the exporter decides which. Formats and templates are checked here, so
+(with a reason); the exporter decides which. Two services write it: the gateway records
+the request, the exporter how it ended. Formats and templates are checked here, so
 a request the exporter could never render is refused with a 422 before it is recorded.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 from uuid import UUID
 
+from jobtrail.domain.errors import InvalidInput, NotFound
 from jobtrail.events.envelope import Event, RecordedEvent
 from jobtrail.events.exports import (
+    TEMPLATES,
     ExportDocument,
     ExportFailed,
     ExportFormat,
     ExportReady,
     ExportRequested,
+    ExportRetryRequested,
 )
-from jobtrail.gateway.errors import InvalidInput, NotFound
 
-TEMPLATES = ("classic", "modern")
 ExportStatus = Literal["new", "pending", "ready", "failed"]
 
 
@@ -41,6 +43,8 @@ class ExportOrder:
 
 @dataclass
 class Export:
+    aggregate_type: ClassVar[str] = "export"
+
     export_id: UUID
     owner_id: UUID | None = None
     status: ExportStatus = "new"
@@ -61,6 +65,18 @@ class Export:
                 self.status = "ready"
             case ExportFailed():
                 self.status = "failed"
+            case ExportRetryRequested():  # `jobtrail dlq retry`: rendered again
+                self.status = "pending"
+
+    @property
+    def awaiting_render(self) -> bool:
+        return self.status == "pending"
+
+    def retry(self, reason: str) -> list[ExportRetryRequested]:
+        """Render a failed export again (`jobtrail dlq retry`); a ready one stays as it is."""
+        if self.status != "failed":
+            return []
+        return [ExportRetryRequested(export_id=self.export_id, reason=reason)]
 
     def ensure_owned_by(self, user_id: UUID) -> None:
         """Another user's export is answered exactly like a missing one."""

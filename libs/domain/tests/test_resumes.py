@@ -6,17 +6,18 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from jobtrail.domain.errors import Conflict, NotFound, StaleVersion
+from jobtrail.domain.resumes import Resume, VersionInfo
 from jobtrail.events import EventContext, RecordedEvent, seal
 from jobtrail.events.envelope import Event
 from jobtrail.events.resumes import (
     ResumeParsed,
     ResumeRejected,
+    ResumeRetryRequested,
     ResumeUploaded,
     ResumeVersionAccepted,
     ResumeVersionCreated,
 )
-from jobtrail.gateway.domain.resumes import Resume, VersionInfo
-from jobtrail.gateway.errors import Conflict, NotFound, StaleVersion
 
 OWNER = UUID("0190b8a4-0000-7000-8000-000000000001")
 
@@ -144,3 +145,23 @@ def test_another_owners_resume_is_answered_as_not_found() -> None:
 def test_a_missing_resume_is_not_found_even_for_nobody() -> None:
     with pytest.raises(NotFound):
         Resume.fold(uuid4(), []).ensure_owned_by(OWNER)
+
+
+def test_a_rejected_upload_sent_back_waits_for_the_parser_again() -> None:
+    resume_id = uuid4()
+    rejected = ResumeRejected(resume_id=resume_id, code="internal_error", reason="our fault")
+    failed = Resume.fold(resume_id, history(resume_id, uploaded(resume_id), rejected))
+
+    retry = failed.retry("dlq retry of 7")
+    again = Resume.fold(resume_id, history(resume_id, uploaded(resume_id), rejected, *retry))
+
+    assert (failed.awaiting_parse, [type(e) for e in retry]) == (False, [ResumeRetryRequested])
+    assert again.awaiting_parse
+    assert a_parsed_resume().retry("nothing failed") == []
+
+
+def test_a_new_version_number_follows_every_recorded_and_every_stored_version() -> None:
+    resume = a_parsed_resume()
+    assert resume.next_version(None) == 2
+    assert resume.next_version(4) == 5  # a stored version no event names is never reused
+    assert resume.latest_version_except(1) == 0
