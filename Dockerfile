@@ -59,7 +59,7 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 FROM python:${PYTHON_VERSION}-slim-bookworm AS runtime
 
 LABEL org.opencontainers.image.title="jobtrail" \
-      org.opencontainers.image.description="Jobtrail services: gateway, resume, jobs, ai_worker, exporter"
+      org.opencontainers.image.description="Jobtrail services: gateway, resume, jobs, ai_worker, exporter, notifier"
 
 # A fixed uid/gid, so volume permissions and Kubernetes securityContext can name it.
 # A home directory, because some libraries keep caches under $HOME.
@@ -84,9 +84,9 @@ ENV PATH=/app/.venv/bin:$PATH \
 
 USER jobtrail:jobtrail
 
-# gateway, resume, jobs, ai_worker, exporter (each also serves /healthz /readyz /metrics)
+# gateway, resume, jobs, ai_worker, exporter, notifier (each also serves /healthz /readyz /metrics)
 EXPOSE 8000 8101 8102 8103 8104
 
 # No default service: running the image without a command says how to pick one. The
 # services handle SIGTERM themselves (drain consumers, stop HTTP), so no init is needed.
-CMD ["python", "-c", "import sys; sys.exit('choose a service: python -m jobtrail.<gateway|resume|jobs|ai_worker|exporter>')"]
+CMD ["python", "-c", "import sys; sys.exit('choose a service: python -m jobtrail.<gateway|resume|jobs|ai_worker|exporter|notifier>')"]

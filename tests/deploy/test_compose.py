@@ -36,6 +36,7 @@ SERVICE_MODULES = {
     "jobtrail.jobs",
     "jobtrail.ai_worker",
     "jobtrail.exporter",
+    "jobtrail.notifier",
 }
 
 # Variables a service may be given that are no field of a settings class, each with the

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import UUID, uuid4
 
+import sqlalchemy as sa
+
 from jobtrail.docstore import NewDocumentVersion
+from jobtrail.eventlog.aggregates import Repository
 from jobtrail.events import uuid7
-from jobtrail.gateway.handlers.applications import remind_due_follow_ups
+from jobtrail.notifier.follow_ups import remind_due
+from jobtrail.notifier.tables import follow_ups
 from tests.support.applications import (
     eventually,
     new_application,
@@ -175,8 +180,9 @@ async def test_a_follow_up_date_that_has_passed_reminds_exactly_once(system: Sys
     assert scheduled.status_code == 200, scheduled.text
 
     today = datetime.now(UTC).date()
-    await remind_due_follow_ups(system.deps, today, wait=True)
-    await remind_due_follow_ups(system.deps, today, wait=True)  # a second sweep, or copy
+    await tracked(system, application_id, yesterday)
+    await remind(system, today)
+    await remind(system, today)  # a second sweep, or copy
 
     reminders = await eventually(
         lambda: notifications(ada), lambda items: any(n["kind"] == "follow_up" for n in items)
@@ -187,7 +193,7 @@ async def test_a_follow_up_date_that_has_passed_reminds_exactly_once(system: Sys
     assert len(due) == 1
     assert due[0].envelope.data["follow_up_on"] == yesterday.isoformat()
     assert due[0].envelope.owner_id == UUID(ada.user_id)
-    await remind_due_follow_ups(system.deps, today + timedelta(days=3), wait=True)
+    await remind(system, today + timedelta(days=3))
     assert len(await notifications(ada)) == 1
 
 
@@ -197,7 +203,8 @@ async def test_a_future_follow_up_date_does_not_remind_yet(system: System) -> No
     application_id = created["application_id"]
     tomorrow = date.today() + timedelta(days=2)
     await patch(ada, f"/applications/{application_id}", {"follow_up_on": tomorrow.isoformat()})
-    await remind_due_follow_ups(system.deps, datetime.now(UTC).date(), wait=True)
+    await tracked(system, application_id, tomorrow)
+    assert await remind(system, datetime.now(UTC).date()) == 0
     history = await system.deps.events.load("application", application_id)
     assert "ApplicationFollowUpDue" not in [e.envelope.type for e in history.events]
 
@@ -222,3 +229,22 @@ async def test_a_cover_letter_must_be_a_document_of_the_caller(system: System) -
         )  # fmt: skip
         assert refused.status_code == 422, refused.text
         assert "cover letter" in refused.json()["detail"]
+
+
+async def remind(system: System, today: date) -> int:
+    """One follow-up sweep of the notifier, as its own role, after any sweep running now."""
+    engine = system.engines["notifier"]
+    return await remind_due(Repository(system.deps.events), engine, today, wait=True)
+
+
+async def tracked(system: System, application_id: str, on: date) -> None:
+    """Wait until the notifier's tracker has seen the application's follow-up date."""
+
+    async def row() -> Any:
+        async with system.engines["notifier"].connect() as connection:
+            query = sa.select(follow_ups).where(follow_ups.c.application_id == UUID(application_id))
+            return (await connection.execute(query)).first()
+
+    found = await eventually(row, lambda r: r is not None and r.follow_up_on == on)
+    assert found.open
+    assert not found.reminded

@@ -226,7 +226,7 @@ async def test_readyz_checks_every_dependency(system: System) -> None:
     assert {k: v for k, v in body.items() if k != "projections"} == {
         "status": "ready",
         "checks": {
-            "nats": "ok", "consumers": "ok", "postgres": "ok", "s3": "ok", "documents": "ok",
+            "nats": "ok", "postgres": "ok", "s3": "ok", "documents": "ok",
             "projections": "ok",
         },
     }  # fmt: skip

@@ -14,10 +14,13 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from jobtrail.eventlog.aggregates import Repository
 from jobtrail.events.ai import AIOutputReady
 from jobtrail.events.exports import ExportReady
 from jobtrail.events.jobs import JobMatched
-from jobtrail.gateway.handlers.notifications import NOTIFIER, Notifier
+from jobtrail.notifier.notices import CONSUMER as NOTIFIER
+from jobtrail.notifier.notices import Notifier
+from jobtrail.notifier.settings import NotifierSettings
 from tests.support.applications import (
     consumed,
     eventually,
@@ -70,7 +73,7 @@ async def notified_once(
         r for r in (await system.deps.events.load(envelope.aggregate_type, aggregate_id)).events
         if r.envelope.event_id == envelope.event_id
     ]  # fmt: skip
-    notifier = Notifier(system.deps.events, system.deps.settings.strong_match_score)
+    notifier = Notifier(Repository(system.deps.events), NotifierSettings().strong_match_score)
     await asyncio.gather(notifier(stored), notifier(stored))
     after = await notifications(caller)
     assert [(n["kind"], n["subject_id"], n["cause_type"]) for n in after] == [

@@ -24,6 +24,8 @@ from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.settings import GatewaySettings
 from jobtrail.jobs.bootstrap import setup as jobs_setup
 from jobtrail.jobs.settings import JobsSettings
+from jobtrail.notifier.bootstrap import setup as notifier_setup
+from jobtrail.notifier.settings import NotifierSettings
 from jobtrail.resume.bootstrap import setup as resume_setup
 from jobtrail.resume.settings import ResumeSettings
 from jobtrail.runtime import ServiceParts, ServiceSettings
@@ -130,6 +132,7 @@ WORKERS: tuple[
     (JobsSettings, jobs_setup),
     (AIWorkerSettings, ai_worker_setup),
     (ExporterSettings, exporter_setup),
+    (NotifierSettings, notifier_setup),
 )
 
 
@@ -159,7 +162,10 @@ async def running_system(stack: StackEndpoints, **gateway: Any) -> AsyncIterator
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as api:
             try:
-                engines = {name: create_async_engine(urls[name]) for name in ("jobs", "ai_worker")}
+                engines = {
+                    name: create_async_engine(urls[name])
+                    for name in ("jobs", "ai_worker", "notifier")
+                }
                 engines["admin"] = create_async_engine(stack.database_url)
                 for engine in engines.values():
                     running.push_async_callback(engine.dispose)

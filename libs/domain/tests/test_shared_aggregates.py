@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from uuid import UUID, uuid4
 
 import pytest
@@ -121,3 +122,18 @@ def test_an_ingestion_run_ends_once() -> None:
 def test_every_retryable_aggregate_is_started_by_its_trigger_event() -> None:
     for trigger, kind in RETRYABLE.items():
         assert registry.class_for(trigger).aggregate_type == kind.aggregate_type
+
+
+def test_a_posting_comes_back_from_its_snapshot_unchanged() -> None:
+    job_id, resume_id = uuid4(), uuid4()
+    matched = JobMatched(
+        job_id=job_id, user_id=OWNER, resume_id=resume_id, resume_version=2, score=80, model="m"
+    )
+    posting = Posting.fold(job_id, history(job_id, ingested(job_id, "a" * 64), matched))
+    posting.mark(OWNER, True, None, "call Tuesday")
+    posting.apply(posting.mark(OWNER, True, None, "call Tuesday")[0])
+
+    again = Posting.from_snapshot(job_id, json.loads(json.dumps(posting.to_snapshot())))
+
+    assert again == posting
+    assert again.marks[OWNER].notes == "call Tuesday"

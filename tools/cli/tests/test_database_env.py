@@ -27,6 +27,7 @@ def test_each_service_reads_its_own_role_from_the_dev_environment(
         "jobs": "jobtrail_jobs",
         "ai-worker": "jobtrail_ai_worker",
         "exporter": "jobtrail_exporter",
+        "notifier": "jobtrail_notifier",
     }
     audit = sa.make_url(GatewaySettings().audit_database_url)
     assert (audit.username, audit.host, audit.port) == ("jobtrail_audit", "127.0.0.1", 5432)

@@ -36,7 +36,11 @@ class Mark:
 
 @dataclass
 class Posting:
+    """A posting; a shared one gathers events from every user, so it is snapshotted."""
+
     aggregate_type: ClassVar[str] = "job"
+    snapshot_every: ClassVar[int] = 200
+    snapshot_codec: ClassVar[int] = 1
 
     job_id: UUID
     owner_id: UUID | None = None
@@ -53,6 +57,28 @@ class Posting:
         for recorded in events:
             posting.apply(recorded.event)
         return posting
+
+    def to_snapshot(self) -> dict[str, Any]:
+        return {
+            "owner_id": str(self.owner_id) if self.owner_id else None,
+            "shared": self.shared,
+            "exists": self.exists,
+            "marks": {str(u): [m.saved, m.dismissed, m.notes] for u, m in self.marks.items()},
+            "ingested": sorted(self.ingested),
+            "matched": sorted([str(u), str(r), v] for u, r, v in self.matched),
+        }
+
+    @classmethod
+    def from_snapshot(cls, job_id: UUID, data: dict[str, Any]) -> Posting:
+        return cls(
+            job_id,
+            owner_id=UUID(data["owner_id"]) if data["owner_id"] else None,
+            shared=data["shared"],
+            exists=data["exists"],
+            marks={UUID(u): Mark(*m) for u, m in data["marks"].items()},
+            ingested=set(data["ingested"]),
+            matched={(UUID(u), UUID(r), int(v)) for u, r, v in data["matched"]},
+        )
 
     def apply(self, event: Event) -> None:
         match event:

@@ -11,6 +11,8 @@ new events. This module does the rest:
   decision may well be different now.
 - Event ids are derived from the cause (`EventContext.caused_by`, see `seal`), so a
   redelivered message yields the same ids and the stream drops the repeat.
+- An aggregate that can grow long (`jobtrail.eventlog.snapshots.Snapshotting`) is loaded
+  from its latest snapshot in the `JOBTRAIL_SNAPSHOTS` bucket plus the events after it.
 - `dead_letter_decision` turns a pure "what ends this work when it can't be done"
   function into the consumer's `on_dead_letter` callback, so the job seeker always hears
   how their request ended.
@@ -21,13 +23,26 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, cast
 from uuid import UUID
 
-from jobtrail.eventlog.store import AggregateHistory, EventStore
+from jobtrail.eventlog.snapshots import SnapshotStore, Snapshotting, restore, takes_snapshots
+from jobtrail.eventlog.store import AggregateHistory
 from jobtrail.events import ConcurrencyConflict, Event, EventContext, RecordedEvent
 
 CONFLICT_ATTEMPTS = 5
+
+
+class EventLog(Protocol):
+    """What the repository needs of the event store (`EventStore`, or one in memory)."""
+
+    async def load(
+        self, aggregate_type: str, aggregate_id: object, after: tuple[int, int] = (0, 0)
+    ) -> AggregateHistory: ...
+
+    async def append(
+        self, history: AggregateHistory, events: Sequence[Event], context: EventContext
+    ) -> list[RecordedEvent]: ...
 
 
 class Aggregate(Protocol):
@@ -62,6 +77,8 @@ class Loaded(Generic[A]):
 
     def refolded(self, kind: type[A]) -> Loaded[A]:
         """The state after appends made to this history (`append` extends it in place)."""
+        if self.history.base_version:
+            raise ValueError("refolding needs the whole history, not one after a snapshot")
         return Loaded(kind.fold(self.state_id(), self.history.events), self.history)
 
     def state_id(self) -> UUID:
@@ -79,13 +96,37 @@ class Executed(Generic[A]):
 class Repository:
     """Loads aggregates from the event store and appends what their decisions return."""
 
-    def __init__(self, store: EventStore, attempts: int = CONFLICT_ATTEMPTS) -> None:
+    def __init__(self, store: EventLog, attempts: int = CONFLICT_ATTEMPTS) -> None:
         self.store = store
         self._attempts = attempts
+        # The store's snapshot bucket; test doubles of the store may have none.
+        self._snapshots: SnapshotStore | None = getattr(store, "snapshots", None)
 
     async def load(self, kind: type[A], aggregate_id: UUID) -> Loaded[A]:
+        if self._snapshots is not None and takes_snapshots(kind):
+            return await self._load_from_snapshot(kind, aggregate_id, self._snapshots)
         history = await self.store.load(kind.aggregate_type, aggregate_id)
         return Loaded(kind.fold(aggregate_id, history.events), history)
+
+    async def _load_from_snapshot(
+        self, kind: type[A], aggregate_id: UUID, snapshots: SnapshotStore
+    ) -> Loaded[A]:
+        """Fold from the latest snapshot, and take a new one when many events followed it."""
+        snapshotting = cast(type[Snapshotting], kind)
+        snapshot = await snapshots.get(snapshotting, aggregate_id)
+        if snapshot is None:
+            history = await self.store.load(kind.aggregate_type, aggregate_id)
+            state = kind.fold(aggregate_id, history.events)
+        else:
+            after = (snapshot.seq, snapshot.version)
+            history = await self.store.load(kind.aggregate_type, aggregate_id, after)
+            state = cast(A, restore(snapshotting, aggregate_id, snapshot, history.events))
+        if len(history.events) >= snapshotting.snapshot_every:
+            await snapshots.put(
+                snapshotting, cast(Snapshotting, state), aggregate_id, history.last_seq,
+                history.version,
+            )  # fmt: skip
+        return Loaded(state, history)
 
     async def execute(
         self,

@@ -29,7 +29,7 @@ from jobtrail.events.subjects import (
 
 ASYNCAPI_VERSION = "3.0.0"
 DEFAULT_HOST = "localhost:4222"
-SERVICES = ("gateway", "resume", "jobs", "ai-worker", "exporter", "cli")
+SERVICES = ("gateway", "resume", "jobs", "ai-worker", "exporter", "notifier", "cli")
 
 # Which service appends each event type (the receiving side is read from deploy/nats).
 EMITTERS: dict[str, tuple[str, ...]] = {
@@ -65,9 +65,9 @@ EMITTERS: dict[str, tuple[str, ...]] = {
     "ApplicationNoteAdded": ("gateway",),
     "ApplicationNextStepSet": ("gateway",),
     "ApplicationFollowUpScheduled": ("gateway",),
-    "ApplicationFollowUpDue": ("gateway",),
+    "ApplicationFollowUpDue": ("notifier",),
     "AttachmentUploaded": ("gateway",),
-    "NotificationCreated": ("gateway",),
+    "NotificationCreated": ("notifier",),
     "NotificationRead": ("gateway",),
 }
 

@@ -14,6 +14,7 @@ from nats.js import JetStreamContext
 from nats.js.errors import APIError
 from pydantic import ValidationError
 
+from jobtrail.eventlog.snapshots import SnapshotStore
 from jobtrail.events.envelope import Envelope, Event, EventContext, RecordedEvent, seal
 from jobtrail.events.errors import ConcurrencyConflict, EventLogError
 from jobtrail.events.subjects import (
@@ -43,10 +44,12 @@ class AggregateHistory:
     aggregate_id: str
     events: list[RecordedEvent] = field(default_factory=list)
     last_seq: int = 0
+    # Events before `events` that a snapshot stands for (0: `events` is the whole history).
+    base_version: int = 0
 
     @property
     def version(self) -> int:
-        return len(self.events)
+        return self.base_version + len(self.events)
 
 
 class EventStore:
@@ -57,16 +60,30 @@ class EventStore:
         self._js: JetStreamContext = nc.jetstream(timeout=timeout)
         self._stream = stream
         self._timeout = timeout
+        # Snapshots of long aggregates (`aggregates.Repository` reads and writes them).
+        self.snapshots = SnapshotStore(nc)
 
     @property
     def stream(self) -> str:
         return self._stream
 
-    async def load(self, aggregate_type: str, aggregate_id: object) -> AggregateHistory:
-        """Read every event of one aggregate, in order, without creating a consumer."""
-        history = AggregateHistory(aggregate_type, str(aggregate_id))
+    @property
+    def client(self) -> NATS:
+        return self._nc
+
+    async def load(
+        self, aggregate_type: str, aggregate_id: object, after: tuple[int, int] = (0, 0)
+    ) -> AggregateHistory:
+        """Read the events of one aggregate, in order, without creating a consumer.
+
+        `after` is (stream sequence, version) of a snapshot: only later events are read.
+        """
+        seq, version = after
+        history = AggregateHistory(
+            aggregate_type, str(aggregate_id), last_seq=seq, base_version=version
+        )
         subject = aggregate_filter(aggregate_type, aggregate_id)
-        async for recorded in self.read(subject=subject):
+        async for recorded in self.read(subject=subject, start_seq=seq + 1):
             history.events.append(recorded)
             history.last_seq = recorded.seq
         return history

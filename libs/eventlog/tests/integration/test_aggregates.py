@@ -6,7 +6,7 @@ Each test uses its own random ids on the throwaway `testcounter` aggregate.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
 import pytest
@@ -166,3 +166,70 @@ async def test_a_dead_lettered_message_ends_the_work_once(store: EventStore) -> 
     assert [r.envelope.type for r in history] == ["TestCounterRaised", "TestCounterStopped"]
     assert history[1].envelope.data["why"] == "1: RuntimeError: boom"
     assert history[1].envelope.causation_id == str(raised[0].envelope.event_id)
+
+
+@dataclass
+class SnappedCounter(Counter):
+    """The counter, loaded from a snapshot once 3 events follow the last one."""
+
+    snapshot_every: ClassVar[int] = 3
+    snapshot_codec: ClassVar[int] = 1
+
+    def to_snapshot(self) -> dict[str, object]:
+        return {"value": self.value, "stopped": self.stopped}
+
+    @classmethod
+    def from_snapshot(cls, counter_id: UUID, data: dict[str, Any]) -> SnappedCounter:
+        return cls(counter_id, value=data["value"], stopped=data["stopped"])
+
+    def apply(self, event: Event) -> None:
+        match event:
+            case TestCounterRaised(to=to):
+                self.value = to
+            case TestCounterStopped():
+                self.stopped = True
+
+    @classmethod
+    def fold(cls, counter_id: UUID, events: list[RecordedEvent]) -> SnappedCounter:
+        counter = cls(counter_id)
+        for recorded in events:
+            counter.apply(recorded.event)
+        return counter
+
+
+async def test_a_long_aggregate_is_loaded_from_its_snapshot_and_the_events_after_it(
+    store: EventStore,
+) -> None:
+    repository, counter_id = Repository(store), uuid4()
+    for to in range(1, 6):
+        await repository.execute(SnappedCounter, counter_id, lambda c, to=to: c.raise_to(to),
+                                 CONTEXT)  # fmt: skip
+    # The load inside the 4th decision read 3 events: it snapshotted version 3.
+    await repository.execute(SnappedCounter, counter_id, lambda c: c.raise_to(6), CONTEXT)
+
+    loaded = await repository.load(SnappedCounter, counter_id)
+
+    assert loaded.history.base_version == 3
+    assert values(loaded.history.events) == [4, 5, 6]  # only what came after the snapshot
+    assert (loaded.state.value, loaded.version) == (6, 6)
+    full = await store.load("testcounter", counter_id)
+    assert loaded.state == SnappedCounter.fold(counter_id, full.events)
+    # Appending after a snapshot expects the aggregate's real last sequence and version.
+    recorded = await repository.execute(SnappedCounter, counter_id, lambda c: c.raise_to(9),
+                                        CONTEXT)  # fmt: skip
+    assert recorded[0].envelope.aggregate_version == 7
+
+
+async def test_a_snapshot_of_another_codec_is_ignored(store: EventStore) -> None:
+    repository, counter_id = Repository(store), uuid4()
+    for to in range(1, 5):
+        await repository.execute(SnappedCounter, counter_id, lambda c, to=to: c.raise_to(to),
+                                 CONTEXT)  # fmt: skip
+    await repository.load(SnappedCounter, counter_id)  # snapshot with codec 1
+
+    class NewCodec(SnappedCounter):
+        snapshot_codec: ClassVar[int] = 2
+
+    loaded = await repository.load(NewCodec, counter_id)
+
+    assert (loaded.history.base_version, loaded.state.value) == (0, 4)

@@ -4,12 +4,13 @@
 system, a deployment's migration job) before the services start. It is idempotent:
 
 - creates the roles `jobtrail_gateway`, `jobtrail_resume`, `jobtrail_jobs`,
-  `jobtrail_ai_worker`, `jobtrail_exporter`, `jobtrail_audit` (LOGIN, and NOSUPERUSER
-  NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS, re-asserted on every run) and the
-  NOLOGIN `jobtrail_documents` that owns the shared document store;
+  `jobtrail_ai_worker`, `jobtrail_exporter`, `jobtrail_notifier`, `jobtrail_audit` (LOGIN,
+  and NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS, re-asserted on every
+  run) and the NOLOGIN `jobtrail_documents` that owns the shared document store;
 - creates the `vector` extension (only a superuser may) and each schema owned by its role:
-  `gateway`, `jobs`, `ai`, `docstore`; objects an earlier run left to another owner (an
-  older cluster where everything belonged to `postgres`) are handed to the schema's owner;
+  `gateway`, `jobs`, `ai`, `notifier`, `docstore`; objects an earlier run left to another
+  owner (an older cluster where everything belonged to `postgres`) are handed to the
+  schema's owner;
 - runs each schema's migrations as its owner, so every table belongs to the role that uses it;
 - grants the few reads and writes across schemas the services need (`GRANTS` below).
 
@@ -39,6 +40,7 @@ SERVICE_ROLES: dict[str, str] = {
     "jobs": "jobtrail_jobs",
     "ai_worker": "jobtrail_ai_worker",
     "exporter": "jobtrail_exporter",
+    "notifier": "jobtrail_notifier",
     "audit": "jobtrail_audit",
 }
 DOCUMENTS_OWNER = "jobtrail_documents"  # NOLOGIN: owns the shared document store only
@@ -46,6 +48,7 @@ SCHEMA_OWNERS: dict[str, str] = {
     "gateway": "jobtrail_gateway",
     "jobs": "jobtrail_jobs",
     "ai": "jobtrail_ai_worker",
+    "notifier": "jobtrail_notifier",
     "docstore": DOCUMENTS_OWNER,
 }
 DOCUMENT_USERS = ("gateway", "resume", "jobs", "ai_worker", "exporter")

@@ -24,8 +24,7 @@ import structlog
 from jobtrail.blobs import BlobStore
 from jobtrail.docstore import DocumentNotFound, DocumentStore, DocumentVersion
 from jobtrail.domain.exports import Export
-from jobtrail.eventlog import EventStore
-from jobtrail.eventlog.aggregates import Repository, dead_letter_decision
+from jobtrail.eventlog.aggregates import EventLog, Repository, dead_letter_decision
 from jobtrail.events import EventContext, RecordedEvent
 from jobtrail.events.exports import ExportFailed, ExportReady, ExportRequested
 from jobtrail.exporter.render import Rendered, UnknownTemplate, render_letter, render_resume
@@ -41,7 +40,7 @@ log = structlog.get_logger("jobtrail.exporter")
 
 @dataclass
 class ExporterDeps:
-    events: EventStore
+    events: EventLog
     documents: DocumentStore
     files: BlobStore
 

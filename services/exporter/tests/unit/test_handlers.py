@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,38 +14,14 @@ from jobtrail.blobs import StoredBlob
 from jobtrail.docstore import DocumentNotFound, DocumentVersion
 from jobtrail.domain.exports import Export
 from jobtrail.eventlog import AggregateHistory
-from jobtrail.events import Event, EventContext, RecordedEvent, seal
+from jobtrail.eventlog.memory import InMemoryEventStore
+from jobtrail.events import EventContext, RecordedEvent
 from jobtrail.events.exports import ExportRequested, ExportRetryRequested
 from jobtrail.exporter.handlers import GAVE_UP, ExporterDeps, on_dead_letter, render_export
 
 SAMPLE = json.loads(
     (Path(__file__).resolve().parents[4] / "tests/data/sample.resume.json").read_text()
 )
-
-
-@dataclass
-class FakeEvents:
-    log: list[RecordedEvent] = field(default_factory=list)
-
-    async def load(self, aggregate_type: str, aggregate_id: object) -> AggregateHistory:
-        mine = [
-            e for e in self.log
-            if (e.envelope.aggregate_type, e.envelope.aggregate_id)
-            == (aggregate_type, str(aggregate_id))
-        ]  # fmt: skip
-        return AggregateHistory(aggregate_type, str(aggregate_id), mine, len(self.log))
-
-    async def append(
-        self, history: AggregateHistory, events: Sequence[Event], context: EventContext
-    ) -> list[RecordedEvent]:
-        sealed = seal(list(events), aggregate_id=history.aggregate_id,
-                      base_version=history.version, context=context)  # fmt: skip
-        recorded = [RecordedEvent(e, len(self.log) + n) for n, e in enumerate(sealed, 1)]
-        self.log += recorded
-        return recorded
-
-    def types(self, export_id: UUID) -> list[str]:
-        return [e.envelope.type for e in self.log if e.envelope.aggregate_id == str(export_id)]
 
 
 @dataclass
@@ -93,8 +68,8 @@ async def requested(deps: ExporterDeps, request: ExportRequested) -> RecordedEve
     return recorded
 
 
-def make_deps(**files: Any) -> tuple[ExporterDeps, FakeEvents, FakeDocuments, FakeFiles]:
-    events, documents, blobs = FakeEvents(), FakeDocuments(), FakeFiles(**files)
+def make_deps(**files: Any) -> tuple[ExporterDeps, InMemoryEventStore, FakeDocuments, FakeFiles]:
+    events, documents, blobs = InMemoryEventStore(), FakeDocuments(), FakeFiles(**files)
     return ExporterDeps(events, documents, blobs), events, documents, blobs  # type: ignore[arg-type]
 
 

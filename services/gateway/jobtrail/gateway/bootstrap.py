@@ -16,12 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from jobtrail.blobs import BlobStore
 from jobtrail.docstore import DocumentStore, open_document_store
-from jobtrail.eventlog import EventConsumer, EventStore
+from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.connection import JetStreamLink, jetstream
 from jobtrail.events.subjects import ALL_EVENTS
 from jobtrail.gateway.deps import Deps
-from jobtrail.gateway.handlers.applications import run_follow_ups
-from jobtrail.gateway.handlers.notifications import NOTIFIER, Notifier
 from jobtrail.gateway.readmodels.audit import AuditTrail, load_key
 from jobtrail.gateway.readmodels.audit_anchors import AuditAnchorer
 from jobtrail.gateway.readmodels.projection import ReadModels
@@ -65,7 +63,7 @@ def projectors_for(deps: Deps, audit_engine: AsyncEngine | None = None) -> list[
 @asynccontextmanager
 async def bootstrap(settings: GatewaySettings) -> AsyncIterator[Gateway]:
     """Connect everything the gateway needs; make sure streams, tables and bucket exist."""
-    async with jetstream(settings.nats_url, "gateway", consumers=(NOTIFIER,)) as link:
+    async with jetstream(settings.nats_url, "gateway", consumers=()) as link:
         await asyncio.to_thread(migrate, settings.database_url)
         engine = create_async_engine(settings.database_url, pool_size=10, max_overflow=10)
         # The audit projector appends as its own role when one is configured.
@@ -114,22 +112,12 @@ async def _assemble(
         "documents": documents.ping,
         "projections": lambda: none_stalled(projectors),  # not retrying an outage for long
     }
-    notifier = EventConsumer(
-        link.nc, NOTIFIER, Notifier(deps.events, settings.strong_match_score),
-        topology=link.topology,
-    )  # fmt: skip
-
-    async def follow_ups(stop: asyncio.Event) -> None:
-        await run_follow_ups(deps, stop)
-
     anchorer = AuditAnchorer(
         engine, link.nc, key=audit_key(settings), subject=settings.audit_anchor_subject,
         every_rows=settings.audit_anchor_every_rows,
         every_seconds=settings.audit_anchor_every_seconds,
     )  # fmt: skip
-    return Gateway(
-        deps, link.nc, projectors, checks, tasks=[notifier.run, follow_ups, anchorer.run]
-    )
+    return Gateway(deps, link.nc, projectors, checks, tasks=[anchorer.run])
 
 
 async def _ping(deps: Deps) -> None:

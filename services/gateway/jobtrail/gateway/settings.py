@@ -37,10 +37,6 @@ class GatewaySettings(ServiceSettings):
     ai_daily_tokens_global: int = 20_000_000
     ai_daily_usd_per_user: float = 2.0
     ai_daily_usd_global: float = 100.0
-    # Notifications: a JobMatched from this score (percent) on is a strong match.
-    strong_match_score: float = 80.0
-    # How often the gateway looks for follow-up dates that have arrived.
-    follow_up_interval_seconds: float = 60.0
     # The audit chain: an optional HMAC key kept outside the database (the value, or a file
     # holding it; JOBTRAIL_AUDIT_HMAC_KEY[_FILE] also serves `jobtrail audit verify`), and
     # how often its head is anchored in the JOBTRAIL_AUDIT_ANCHORS stream.

@@ -7,7 +7,7 @@ every schema as its owner and grants what crosses schemas (`jobtrail.runtime.rol
     python -m jobtrail.cli.database postgresql+psycopg://admin:…@db:5432/jobtrail
 
 with each role's password in `JOBTRAIL_DB_PASSWORD_<SERVICE>` (`JOBTRAIL_DB_PASSWORD_GATEWAY`,
-`…_RESUME`, `…_JOBS`, `…_AI_WORKER`, `…_EXPORTER`, `…_AUDIT`) or in a file of
+`…_RESUME`, `…_JOBS`, `…_AI_WORKER`, `…_EXPORTER`, `…_NOTIFIER`, `…_AUDIT`) or in a file of
 `role=password` lines named by `JOBTRAIL_ROLE_PASSWORDS_FILE`. A role without one keeps the
 password it has (roles that authenticate otherwise, by certificate for instance, need none).
 """
@@ -26,6 +26,8 @@ from jobtrail.gateway.bootstrap import MIGRATIONS as GATEWAY_MIGRATIONS
 from jobtrail.gateway.readmodels.tables import SCHEMA as GATEWAY_SCHEMA
 from jobtrail.jobs.bootstrap import MIGRATIONS as JOBS_MIGRATIONS
 from jobtrail.jobs.tables import SCHEMA as JOBS_SCHEMA
+from jobtrail.notifier.tables import MIGRATIONS as NOTIFIER_MIGRATIONS
+from jobtrail.notifier.tables import SCHEMA as NOTIFIER_SCHEMA
 from jobtrail.runtime.roles import SERVICE_ROLES, Migrations, provision, service_urls
 
 # Order matters only for grants, which run after all of them.
@@ -34,6 +36,7 @@ MIGRATIONS = (
     Migrations(GATEWAY_SCHEMA, GATEWAY_MIGRATIONS),
     Migrations(JOBS_SCHEMA, JOBS_MIGRATIONS),
     Migrations(AI_SCHEMA, AI_MIGRATIONS),
+    Migrations(NOTIFIER_SCHEMA, NOTIFIER_MIGRATIONS),
 )
 
 

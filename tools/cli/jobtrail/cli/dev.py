@@ -20,6 +20,7 @@ from jobtrail.eventlog.connection import connect_nats
 from jobtrail.exporter.settings import ExporterSettings
 from jobtrail.gateway.settings import GatewaySettings
 from jobtrail.jobs.settings import JobsSettings
+from jobtrail.notifier.settings import NotifierSettings
 from jobtrail.resume.settings import ResumeSettings
 from jobtrail.runtime import ServiceSettings, configure_logging
 from jobtrail.stack import EmbeddedStack, StackConfig, StackEndpoints, StackError
@@ -44,6 +45,7 @@ SERVICES = (
     Service("jobs", "jobtrail.jobs", JobsSettings),
     Service("ai-worker", "jobtrail.ai_worker", AIWorkerSettings),
     Service("exporter", "jobtrail.exporter", ExporterSettings),
+    Service("notifier", "jobtrail.notifier", NotifierSettings),
 )
 
 
@@ -99,7 +101,7 @@ def database_env(urls: dict[str, str]) -> dict[str, str]:
 
 
 def service_specs(env: dict[str, str], ports: dict[str, int]) -> list[ProcessSpec]:
-    """The five services as `python -m jobtrail.<service>` children, health-checked on /healthz."""
+    """The six services as `python -m jobtrail.<service>` children, health-checked on /healthz."""
     return [
         ProcessSpec(
             name=s.name,

@@ -36,7 +36,7 @@ def dev_command(
         ".data"
     ),
 ) -> None:
-    """Run NATS, PostgreSQL, S3 and the five services on loopback until Ctrl-C."""
+    """Run NATS, PostgreSQL, S3 and the six services on loopback until Ctrl-C."""
     try:
         code = dev.run(data_dir)
     except StackError as error:

@@ -9,10 +9,10 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Query, Response, status
 from pydantic import BaseModel, Field
 
+from jobtrail.domain.applications import STATUSES, Draft, allowed_moves
 from jobtrail.events.applications import ApplicationStatus
 from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep
 from jobtrail.gateway.api.inputs import INT32_MAX, INT64_MAX
-from jobtrail.gateway.domain.applications import STATUSES, Draft, allowed_moves
 from jobtrail.gateway.errors import InvalidInput
 from jobtrail.gateway.handlers import applications as handle
 from jobtrail.gateway.readmodels import applications as read

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
-import sqlalchemy as sa
 import structlog
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobtrail.docstore import DocumentNotFound
+from jobtrail.domain.applications import Application, Draft, application_id_for
 from jobtrail.eventlog import AggregateHistory
-from jobtrail.events import EventContext, uuid7
+from jobtrail.events import uuid7
 from jobtrail.events.applications import ApplicationStatus
 from jobtrail.events.envelope import Event
 from jobtrail.gateway.deps import Deps
-from jobtrail.gateway.domain.applications import Application, Draft, application_id_for
 from jobtrail.gateway.errors import InvalidInput, NotFound
 from jobtrail.gateway.readmodels import applications as read
 from jobtrail.gateway.readmodels import queries
@@ -138,70 +134,3 @@ def timeline(history: AggregateHistory) -> list[dict[str, Any]]:
         }
         for r in history.events
     ]  # fmt: skip
-
-
-async def remind_due_follow_ups(
-    deps: Deps, today: date, limit: int = 500, *, wait: bool = False
-) -> int:
-    """Append `ApplicationFollowUpDue` for every open application whose date has arrived.
-
-    Runs under an advisory lock, so one sweep at a time across gateway copies; and each
-    reminder is decided on the application's own events (once per date) and gets an id
-    derived from the event that scheduled the follow-up, so a repeated sweep adds nothing.
-    Returns how many reminders were appended (0 when another copy holds the lock, unless
-    `wait`).
-    """
-    engine: AsyncEngine = deps.engine
-    appended = 0
-    async with engine.connect() as connection:
-        if wait:  # queue behind a running sweep instead of leaving the work to it
-            await connection.execute(
-                sa.text("SELECT pg_advisory_lock(:key)"), {"key": FOLLOW_UP_LOCK}
-            )
-        else:
-            locked = await connection.scalar(
-                sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": FOLLOW_UP_LOCK}
-            )
-            if not locked:
-                return 0
-        try:
-            due = await read.due_follow_ups(connection, today, limit)
-            await connection.rollback()  # release the snapshot; the lock is session-scoped
-            for row in due:
-                appended += await _remind(deps, row["application_id"], today)
-        finally:
-            await connection.scalar(
-                sa.text("SELECT pg_advisory_unlock(:key)"), {"key": FOLLOW_UP_LOCK}
-            )
-            await connection.commit()
-    return appended
-
-
-async def _remind(deps: Deps, application_id: UUID, today: date) -> int:
-    def context(application: Application) -> EventContext:
-        assert application.follow_up_cause is not None  # due_reminder decided something
-        caused = EventContext.caused_by(application.follow_up_cause, actor=FOLLOW_UP_ACTOR)
-        return caused.with_owner(application.owner_id)
-
-    def decide(application: Application) -> list[Event]:
-        if application.follow_up_cause is None:
-            return []
-        return list(application.due_reminder(today))
-
-    recorded = await deps.repository.execute(Application, application_id, decide, context)
-    await deps.settled(recorded)
-    return len(recorded)
-
-
-async def run_follow_ups(deps: Deps, stop: asyncio.Event) -> None:
-    """Sweep for due follow-ups every `follow_up_interval_seconds` until `stop` is set."""
-    interval = deps.settings.follow_up_interval_seconds
-    while not stop.is_set():
-        try:
-            reminded = await remind_due_follow_ups(deps, datetime.now(UTC).date())
-            if reminded:
-                log.info("follow_up.reminded", count=reminded)
-        except Exception:  # a database or NATS hiccup: the next sweep tries again
-            log.exception("follow_up.sweep_failed")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), interval)

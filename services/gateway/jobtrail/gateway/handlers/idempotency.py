@@ -24,8 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from jobtrail.domain.applications import IdempotencyKeyReused
 from jobtrail.events import uuid7
-from jobtrail.gateway.domain.applications import IdempotencyKeyReused
 
 metadata = sa.MetaData(schema="gateway")
 idempotency_keys = sa.Table(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobtrail.events import Event, RecordedEvent
 from jobtrail.events.applications import (
@@ -124,22 +123,6 @@ async def applications_of(
     if limit is not None:
         query = query.limit(limit).offset(offset)
     return await _all(engine, query)
-
-
-async def due_follow_ups(connection: AsyncConnection, today: date, limit: int) -> list[Row]:
-    """Open applications whose follow-up date has arrived and has not been reminded of."""
-    query = (
-        sa.select(applications.c.application_id, applications.c.follow_up_on)
-        .where(applications.c.follow_up_on <= today)
-        .where(
-            applications.c.reminded_on.is_(None)
-            | (applications.c.reminded_on != applications.c.follow_up_on)
-        )
-        .where(applications.c.status.in_(OPEN))
-        .order_by(applications.c.follow_up_on)
-        .limit(limit)
-    )
-    return [row._asdict() for row in await connection.execute(query)]
 
 
 async def posting_visible(engine: AsyncEngine, owner_id: UUID, job_id: UUID) -> bool:

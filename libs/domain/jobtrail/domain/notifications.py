@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from uuid import UUID
 
+from jobtrail.domain.errors import NotFound
 from jobtrail.events.envelope import Envelope, RecordedEvent
 from jobtrail.events.notifications import NotificationCreated, NotificationRead
-from jobtrail.gateway.errors import NotFound
 
 _NAMESPACE = uuid.UUID("a4f2d1c7-5b3e-4e0a-8c6d-9f1b2a3c4d5e")
 
-# The types the notifier listens to (deploy/nats/consumers/JOBTRAIL_EVENTS/gateway-notify.json).
+# The types the notifier listens to (deploy/nats/consumers/JOBTRAIL_EVENTS/notifier-notify.json).
 NOTIFYING_TYPES = (
     "ExportReady", "ExportFailed", "AIOutputReady", "AIJobFailed", "JobMatched",
     "ApplicationFollowUpDue",
@@ -62,7 +62,7 @@ def notice_for(envelope: Envelope, strong_match: float) -> Notice | None:
 
     A job match is strong from `strong_match` percent on.
 
-    Works on the envelope's data dict, so events of types this gateway has no class for
+    Works on the envelope's data dict, so events of types this process has no class for
     (yet) still notify.
     """
     data = envelope.data

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, ClassVar, get_args
 from uuid import UUID
 
+from jobtrail.domain.errors import Conflict, DomainError, NotFound
 from jobtrail.events.applications import (
     ApplicationCreated,
     ApplicationFollowUpDue,
@@ -25,7 +26,6 @@ from jobtrail.events.applications import (
     ApplicationStatusChanged,
 )
 from jobtrail.events.envelope import Envelope, Event, RecordedEvent
-from jobtrail.gateway.errors import Conflict, DomainError, NotFound
 
 STATUSES: tuple[ApplicationStatus, ...] = get_args(ApplicationStatus)
 

@@ -8,6 +8,15 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from jobtrail.domain.applications import (
+    STATUSES,
+    Application,
+    Draft,
+    IdempotencyKeyReused,
+    IllegalTransition,
+    application_id_for,
+)
+from jobtrail.domain.errors import NotFound
 from jobtrail.events import EventContext, RecordedEvent, seal
 from jobtrail.events.applications import (
     ApplicationCreated,
@@ -17,15 +26,6 @@ from jobtrail.events.applications import (
     ApplicationStatusChanged,
 )
 from jobtrail.events.envelope import Event
-from jobtrail.gateway.domain.applications import (
-    STATUSES,
-    Application,
-    Draft,
-    IdempotencyKeyReused,
-    IllegalTransition,
-    application_id_for,
-)
-from jobtrail.gateway.errors import NotFound
 
 OWNER = UUID("0190b8a4-0000-7000-8000-000000000001")
 OTHER = UUID("0190b8a4-0000-7000-8000-000000000002")

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from jobtrail.events import Envelope, EventContext, RecordedEvent, seal
-from jobtrail.events.notifications import NotificationCreated
-from jobtrail.gateway.domain.notifications import (
+from jobtrail.domain.notifications import (
     Notification,
     notice_for,
     notification_id_for,
 )
+from jobtrail.events import Envelope, EventContext, RecordedEvent, seal
+from jobtrail.events.notifications import NotificationCreated
 
 OWNER = UUID("0190b8a4-0000-7000-8000-000000000001")
 DAY = "2026-01-02"
@@ -63,7 +63,7 @@ def test_a_cause_names_one_notification_created_once() -> None:
     assert notice is not None
     created = Notification(notification_id).create(cause, OWNER, notice)
     assert [type(e) for e in created] == [NotificationCreated]
-    context = EventContext.caused_by(cause, actor="service:gateway-notify")
+    context = EventContext.caused_by(cause, actor="service:notifier")
     sealed = seal(list(created), aggregate_id=notification_id, base_version=0, context=context)
     history = [RecordedEvent(e, 1) for e in sealed]
     assert Notification.fold(notification_id, history).create(cause, OWNER, notice) == []

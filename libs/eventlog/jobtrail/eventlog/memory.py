@@ -1,0 +1,57 @@
+"""An event log in memory, for unit tests of handlers: the store's semantics, no server.
+
+Like `EventStore`, it numbers each aggregate's events, refuses an append whose history is
+stale (`ConcurrencyConflict`) and drops an event whose id it already holds (a redelivered
+cause re-publishes identical ids). Integration tests use the real JetStream store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from jobtrail.eventlog.store import AggregateHistory
+from jobtrail.events import ConcurrencyConflict, Event, EventContext, RecordedEvent, seal
+
+
+@dataclass
+class InMemoryEventStore:
+    log: list[RecordedEvent] = field(default_factory=list)
+
+    async def load(
+        self, aggregate_type: str, aggregate_id: object, after: tuple[int, int] = (0, 0)
+    ) -> AggregateHistory:
+        seq, version = after
+        mine = [r for r in self._of(aggregate_type, str(aggregate_id)) if r.seq > seq]
+        last = mine[-1].seq if mine else seq
+        return AggregateHistory(aggregate_type, str(aggregate_id), mine, last, version)
+
+    async def append(
+        self, history: AggregateHistory, events: Sequence[Event], context: EventContext
+    ) -> list[RecordedEvent]:
+        if not events:
+            return []
+        sealed = seal(list(events), aggregate_id=history.aggregate_id,
+                      base_version=history.version, context=context)  # fmt: skip
+        known = {r.envelope.event_id: r for r in self.log}
+        if all(e.event_id in known for e in sealed):  # the whole batch again: a duplicate
+            return [known[e.event_id] for e in sealed]
+        current = self._of(history.aggregate_type, history.aggregate_id)
+        if (current[-1].seq if current else 0) != history.last_seq:
+            raise ConcurrencyConflict(
+                history.aggregate_type, history.aggregate_id, history.last_seq
+            )
+        recorded = [RecordedEvent(e, len(self.log) + n) for n, e in enumerate(sealed, 1)]
+        self.log += recorded
+        history.events.extend(recorded)
+        history.last_seq = recorded[-1].seq
+        return recorded
+
+    def types(self, aggregate_id: UUID) -> list[str]:
+        """The event types of one aggregate, oldest first."""
+        return [r.envelope.type for r in self.log if r.envelope.aggregate_id == str(aggregate_id)]
+
+    def _of(self, aggregate_type: str, aggregate_id: str) -> list[RecordedEvent]:
+        key = (aggregate_type, aggregate_id)
+        return [r for r in self.log if (r.envelope.aggregate_type, r.envelope.aggregate_id) == key]
