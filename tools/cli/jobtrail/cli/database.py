@@ -18,16 +18,16 @@ import os
 import sys
 from pathlib import Path
 
-from jobtrail.ai_worker.cache import MIGRATIONS as AI_MIGRATIONS
-from jobtrail.ai_worker.cache import SCHEMA as AI_SCHEMA
+from jobtrail.ai_worker.ops import MIGRATIONS as AI_MIGRATIONS
+from jobtrail.ai_worker.ops import SCHEMA as AI_SCHEMA
 from jobtrail.docstore.postgres import DEFAULT_SCHEMA as DOCUMENTS_SCHEMA
 from jobtrail.docstore.postgres import MIGRATIONS as DOCUMENTS_MIGRATIONS
-from jobtrail.gateway.bootstrap import MIGRATIONS as GATEWAY_MIGRATIONS
-from jobtrail.gateway.readmodels.tables import SCHEMA as GATEWAY_SCHEMA
-from jobtrail.jobs.bootstrap import MIGRATIONS as JOBS_MIGRATIONS
-from jobtrail.jobs.tables import SCHEMA as JOBS_SCHEMA
-from jobtrail.notifier.tables import MIGRATIONS as NOTIFIER_MIGRATIONS
-from jobtrail.notifier.tables import SCHEMA as NOTIFIER_SCHEMA
+from jobtrail.gateway.ops import MIGRATIONS as GATEWAY_MIGRATIONS
+from jobtrail.gateway.ops import SCHEMA as GATEWAY_SCHEMA
+from jobtrail.jobs.ops import MIGRATIONS as JOBS_MIGRATIONS
+from jobtrail.jobs.ops import SCHEMA as JOBS_SCHEMA
+from jobtrail.notifier.ops import MIGRATIONS as NOTIFIER_MIGRATIONS
+from jobtrail.notifier.ops import SCHEMA as NOTIFIER_SCHEMA
 from jobtrail.runtime.roles import SERVICE_ROLES, Migrations, provision, service_urls
 
 # Order matters only for grants, which run after all of them.

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import structlog
 
-from jobtrail.ai_worker.settings import AIWorkerSettings
+from jobtrail.ai_worker.ops import AIWorkerSettings
 from jobtrail.blobs import BlobStore
 from jobtrail.cli.database import provision_database
 from jobtrail.eventlog import apply_topology, load_topology
 from jobtrail.eventlog.connection import connect_nats
-from jobtrail.exporter.settings import ExporterSettings
-from jobtrail.gateway.settings import GatewaySettings
-from jobtrail.jobs.settings import JobsSettings
-from jobtrail.notifier.settings import NotifierSettings
-from jobtrail.resume.settings import ResumeSettings
+from jobtrail.exporter.ops import ExporterSettings
+from jobtrail.gateway.ops import GatewaySettings
+from jobtrail.jobs.ops import JobsSettings
+from jobtrail.notifier.ops import NotifierSettings
+from jobtrail.resume.ops import ResumeSettings
 from jobtrail.runtime import ServiceSettings, configure_logging
 from jobtrail.stack import EmbeddedStack, StackConfig, StackEndpoints, StackError
 from jobtrail.stack.ports import PortClaim, ensure_free

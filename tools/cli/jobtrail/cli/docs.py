@@ -8,8 +8,7 @@ from pathlib import Path
 
 from jobtrail.eventlog.asyncapi import asyncapi_document
 from jobtrail.events import schemas
-from jobtrail.gateway.api.app import create_app
-from jobtrail.gateway.settings import GatewaySettings
+from jobtrail.gateway.ops import GatewaySettings, create_app
 
 
 def write_docs(out: Path) -> list[Path]:

@@ -8,9 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from jobtrail.jobs.bootstrap import connected
-from jobtrail.jobs.ingestion import RunResult
-from jobtrail.jobs.settings import JobsSettings
+from jobtrail.jobs.ops import JobsSettings, RunResult, connected
 
 out = Console()
 

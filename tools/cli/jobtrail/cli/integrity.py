@@ -14,15 +14,15 @@ from jobtrail.docstore import IntegrityCheck, open_document_store
 from jobtrail.events import RecordedEvent
 from jobtrail.events.canonical import canonical_json
 from jobtrail.events.errors import EventLogError
-from jobtrail.gateway.readmodels.audit import (
+from jobtrail.gateway.ops import (
     ChainReport,
     events_after,
     load_key,
     passed_over,
+    read_anchors,
     tail,
     verify_chain,
 )
-from jobtrail.gateway.readmodels.audit_anchors import read_anchors
 
 Chunk = tuple[list[RecordedEvent], int]
 

@@ -29,8 +29,7 @@ from jobtrail.events.subjects import (
     RETRY_STREAM,
     retry_subject,
 )
-from jobtrail.gateway.readmodels.projector import failures
-from jobtrail.gateway.readmodels.replay import ReplayReport, replay
+from jobtrail.gateway.ops import ReplayReport, failures, replay
 
 console = Console(stderr=True)
 

@@ -6,7 +6,6 @@ import asyncio
 from typing import Annotated, Any
 from uuid import UUID
 
-import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -15,7 +14,7 @@ from jobtrail.cli.operations import connections
 from jobtrail.cli.settings import CliSettings
 from jobtrail.events import EventContext, uuid7
 from jobtrail.events.jobs import RescoreRequested
-from jobtrail.jobs.tables import rescores
+from jobtrail.jobs import ops as jobs_ops
 
 out = Console()
 
@@ -34,13 +33,8 @@ async def request_rescore(settings: CliSettings, reason: str | None) -> UUID:
 async def rescore_status(settings: CliSettings, rescore_id: UUID | None) -> dict[str, Any] | None:
     """A run's progress (the latest run when no id is given); None before the service has
     picked the request up."""
-    query = sa.select(rescores)
-    if rescore_id is not None:
-        query = query.where(rescores.c.rescore_id == rescore_id)
-    query = query.order_by(rescores.c.requested_at.desc()).limit(1)
-    async with connections(settings) as c, c.engine.connect() as connection:
-        row = (await connection.execute(query)).first()
-    return row._asdict() if row is not None else None
+    async with connections(settings) as c:
+        return await jobs_ops.rescore_status(c.engine, rescore_id)
 
 
 async def follow(settings: CliSettings, rescore_id: UUID, poll_seconds: float) -> dict[str, Any]:

@@ -1,0 +1,38 @@
+"""The gateway's operator surface: what `jobtrail` (the CLI) and deploy jobs may use.
+
+Everything else in the package is internal; an import-linter contract keeps the CLI to
+the `ops` module of each service.
+"""
+
+from jobtrail.gateway.api.app import create_app
+from jobtrail.gateway.bootstrap import MIGRATIONS
+from jobtrail.gateway.readmodels.audit import (
+    ChainReport,
+    events_after,
+    load_key,
+    passed_over,
+    tail,
+    verify_chain,
+)
+from jobtrail.gateway.readmodels.audit_anchors import read_anchors
+from jobtrail.gateway.readmodels.projector import failures
+from jobtrail.gateway.readmodels.replay import ReplayReport, replay
+from jobtrail.gateway.readmodels.tables import SCHEMA
+from jobtrail.gateway.settings import GatewaySettings
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA",
+    "ChainReport",
+    "GatewaySettings",
+    "ReplayReport",
+    "create_app",
+    "events_after",
+    "failures",
+    "load_key",
+    "passed_over",
+    "read_anchors",
+    "replay",
+    "tail",
+    "verify_chain",
+]

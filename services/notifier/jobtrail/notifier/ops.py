@@ -1,0 +1,6 @@
+"""The notifier's operator surface: what `jobtrail` (the CLI) and deploy jobs may use."""
+
+from jobtrail.notifier.settings import NotifierSettings
+from jobtrail.notifier.tables import MIGRATIONS, SCHEMA
+
+__all__ = ["MIGRATIONS", "SCHEMA", "NotifierSettings"]

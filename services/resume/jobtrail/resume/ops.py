@@ -1,0 +1,5 @@
+"""The resume service's operator surface: what `jobtrail` (the CLI) may use."""
+
+from jobtrail.resume.settings import ResumeSettings
+
+__all__ = ["ResumeSettings"]
