@@ -97,10 +97,13 @@ async def test_a_service_cannot_read_or_write_another_services_tables(system: Sy
             refused(resume, "UPDATE docstore.documents SET kind = kind") == INSUFFICIENT_PRIVILEGE
         )
     with connected_as(system, "jobtrail_gateway") as gateway:
-        # The one read across schemas it is granted (until the gateway projects matches).
-        assert refused(gateway, "SELECT count(*) FROM jobs.matches") == "accepted"
-        assert refused(gateway, "DELETE FROM jobs.matches") == INSUFFICIENT_PRIVILEGE
-        assert refused(gateway, "SELECT * FROM jobs.postings") == INSUFFICIENT_PRIVILEGE
+        # Match scores reach it as events (MatchesScored): the jobs schema is closed to it.
+        for statement in (
+            "SELECT * FROM jobs.matches",
+            "SELECT * FROM jobs.match_runs",
+            "SELECT job_id, requirements FROM jobs.postings",
+        ):
+            assert refused(gateway, statement) == INSUFFICIENT_PRIVILEGE, statement
         assert refused(gateway, "SELECT * FROM ai.cache") == INSUFFICIENT_PRIVILEGE
         assert refused(gateway, "CREATE SCHEMA intruder") == INSUFFICIENT_PRIVILEGE
     with connected_as(system, "jobtrail_exporter") as exporter:
@@ -186,3 +189,19 @@ async def test_provisioning_again_changes_nothing_and_reclaims_strays(system: Sy
         with connected_as(system, "postgres") as admin:
             admin.execute(sa.text("DROP TABLE IF EXISTS gateway.stray_by_admin"))
             admin.commit()
+
+
+async def test_provisioning_takes_back_the_jobs_schema_an_earlier_release_granted(
+    system: System,
+) -> None:
+    with connected_as(system, "postgres") as admin:
+        admin.execute(sa.text("GRANT USAGE ON SCHEMA jobs TO jobtrail_gateway"))
+        admin.execute(sa.text("GRANT SELECT ON jobs.matches TO jobtrail_gateway"))
+        admin.commit()
+    with connected_as(system, "jobtrail_gateway") as gateway:
+        assert refused(gateway, "SELECT count(*) FROM jobs.matches") == "accepted"
+
+    await asyncio.to_thread(provision_database, system.stack.database_url)
+
+    with connected_as(system, "jobtrail_gateway") as gateway:
+        assert refused(gateway, "SELECT count(*) FROM jobs.matches") == INSUFFICIENT_PRIVILEGE

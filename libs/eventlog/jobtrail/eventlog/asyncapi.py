@@ -46,6 +46,8 @@ EMITTERS: dict[str, tuple[str, ...]] = {
     "JobPostingIngested": ("jobs",),
     "JobPostingUpdated": ("gateway",),
     "JobMatched": ("jobs",),
+    "MatchesScored": ("jobs",),
+    "PostingRequirementsRead": ("jobs",),
     "IngestionRequested": ("gateway", "cli"),
     "IngestionCompleted": ("jobs",),
     "RescoreRequested": ("cli",),

@@ -7,8 +7,8 @@ added them; ingested postings belong to no one and are visible to every user.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import ClassVar
+from datetime import date, datetime
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -85,6 +85,63 @@ class JobMatched(Event):
     resume_version: int
     score: int = Field(ge=0, le=100)
     model: str
+
+
+class MatchScore(BaseModel):
+    """One posting's score against a resume version (0–100), and why."""
+
+    model_config = ConfigDict(frozen=True)
+    job_id: UUID
+    score: int = Field(ge=0, le=100)
+    explanation: dict[str, Any]
+
+
+class MatchRun(BaseModel):
+    """A resume version's own scoring run is complete: the postings it could see, those it
+    scored (its candidate set), and those it left outside the set on purpose."""
+
+    model_config = ConfigDict(frozen=True)
+    visible: int = Field(ge=0)
+    candidates: int = Field(ge=0)
+    outside: int = Field(ge=0)
+
+
+MAX_SCORES = 200  # per MatchesScored: a full run of explained scores stays far below 1 MiB
+
+
+class MatchesScored(Event):
+    """The jobs service scored postings against one resume version (part of one pass).
+
+    A pass (a new version's run, a new posting, `jobtrail rescore`) is told in as many
+    events as its scores need, at most MAX_SCORES each, in order; the last one of a
+    version's own run carries `run`. A score replaces the one held for the same (resume,
+    version, posting) unless that one was computed later. Scores are never withdrawn: a
+    posting leaves a list by its own events (hidden as a duplicate, dismissed).
+    """
+
+    type: ClassVar[str] = "MatchesScored"
+    aggregate_type: ClassVar[str] = "matches"  # aggregate id: "<resume id>-v<version>"
+    owner_id: UUID
+    resume_id: UUID
+    resume_version: int
+    model: str = Field(description="the embedding model the scores' similarities come from")
+    formula: str = Field(description="the ranking formula that scored them")
+    computed_at: datetime
+    scores: list[MatchScore] = Field(max_length=MAX_SCORES)
+    run: MatchRun | None = Field(
+        default=None, description="set on the last event of a version's own run"
+    )
+
+
+class PostingRequirementsRead(Event):
+    """The jobs service read what a posting asks for: skills required and nice to have,
+    years, level and occupation (again when the ranking formula changed)."""
+
+    type: ClassVar[str] = "PostingRequirementsRead"
+    aggregate_type: ClassVar[str] = "requirements"  # aggregate id: the job id
+    job_id: UUID
+    formula: str
+    requirements: dict[str, Any]
 
 
 class IngestionRequested(Event):

@@ -66,16 +66,14 @@ class Migrations:
 
 # Grants on tables that exist once migrations ran; (privileges, table, role).
 GRANTS: tuple[tuple[str, str, str], ...] = (
-    # The gateway answers GET /resumes/{id}/matches from the jobs service's scores.
-    ("SELECT", "jobs.matches", "jobtrail_gateway"),
-    # … how complete they are, and the requirements extracted from each posting.
-    ("SELECT", "jobs.match_runs", "jobtrail_gateway"),
-    ("SELECT (job_id, requirements)", "jobs.postings", "jobtrail_gateway"),
     ("SELECT, INSERT", "gateway.audit_log", "jobtrail_audit"),
     # FOR UPDATE (the checkpoint lock) needs UPDATE on a column; RLS keeps it to its row.
     ("SELECT, INSERT, UPDATE (last_seq)", "gateway.checkpoints", "jobtrail_audit"),
     ("SELECT, INSERT, UPDATE (error, failed_at)", "gateway.projection_failures", "jobtrail_audit"),
 )
+# Reads across schemas granted by earlier releases, taken back on every run: (schema, role).
+# The gateway projects the jobs service's scores from its events (MatchesScored) now.
+REVOKED: tuple[tuple[str, str], ...] = (("jobs", "jobtrail_gateway"),)
 # Row-level security: (table, policy name, role, predicate). The table's owner is not bound.
 POLICIES: tuple[tuple[str, str, str, str], ...] = (
     ("gateway.checkpoints", "audit_own_checkpoint", "jobtrail_audit", "name = 'audit'"),
@@ -187,6 +185,12 @@ def _grant(connection: sa.Connection) -> None:
             f"GRANT SELECT, INSERT ON TABLES TO {documents}"
         )
     )
+    for schema, role in REVOKED:
+        if connection.scalar(sa.text("SELECT to_regnamespace(:s)"), {"s": schema}):
+            connection.execute(
+                sa.text(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM "{role}"')
+            )
+            connection.execute(sa.text(f'REVOKE USAGE ON SCHEMA "{schema}" FROM "{role}"'))
     for privileges, table, role in GRANTS:
         if not connection.scalar(sa.text("SELECT to_regclass(:t)"), {"t": table}):
             log.warning("roles.grant_skipped", table=table, role=role, reason="no such table yet")

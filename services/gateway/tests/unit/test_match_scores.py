@@ -83,4 +83,4 @@ def test_the_requirements_read_last_are_kept() -> None:
     )
     row = projected(first, second).get(job_requirements, JOB)
     assert row is not None
-    assert (row["formula"], row["requirements"]) == ("f2", {"required": ["Py"]})
+    assert (row["formula"], row["requirements"]) == ("f2", {"required": ["Python"]})

@@ -36,7 +36,7 @@ from jobtrail.events.jobs import (
 )
 from jobtrail.events.resumes import ResumeVersionCreated
 from jobtrail.events.users import ProfileUpdated
-from jobtrail.jobs import matching, ranking
+from jobtrail.jobs import announcements, matching, ranking
 from jobtrail.jobs.embedding import Embedder
 from jobtrail.jobs.tables import (
     match_runs,
@@ -88,6 +88,8 @@ async def on_posting(recorded: RecordedEvent, deps: JobsDeps) -> None:
         )).first()  # fmt: skip
     if indexed is None or tuple(indexed) != (event.sha256, ranking.FORMULA):
         await index_posting(deps, event, owner)
+    await announcements.publish_requirements(deps.engine, deps.events, recorded, ACTOR,
+                                             [event.job_id])  # fmt: skip
     await score_posting(recorded, event.job_id, owner, deps)
 
 
@@ -373,14 +375,14 @@ async def store_and_announce(
                 set_={k: finished.excluded[k] for k in ("status", "visible", "candidates",
                                                         "outside", "formula", "finished_at")},
             ))  # fmt: skip
-        if not rows:
-            return
         owners = {o for _, _, o, _, _ in scored}
         found = await connection.execute(
             sa.select(thresholds.c.user_id, thresholds.c.match_threshold)
             .where(thresholds.c.user_id.in_(owners))
         )  # fmt: skip
         limits = {row.user_id: row.match_threshold for row in found}
+    await announcements.publish_scores(deps.events, recorded, ACTOR, scored,
+                                       deps.embedder.model, now, run)  # fmt: skip
     if not announce or recorded is None:
         return
     for resume_id, version, owner, job_id, result in scored:

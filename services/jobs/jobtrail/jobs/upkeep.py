@@ -21,7 +21,7 @@ from jobtrail.events import (
 from jobtrail.events.jobs import (
     RescoreRequested,
 )
-from jobtrail.jobs import matching, ranking
+from jobtrail.jobs import announcements, matching, ranking
 from jobtrail.jobs.domain.rescores import Rescore
 from jobtrail.jobs.handlers import (
     ACTOR,
@@ -199,6 +199,8 @@ async def _refresh_postings(deps: JobsDeps, batch: int) -> int:
             await connection.execute(
                 postings.update().where(postings.c.job_id == job_id).values(**values)
             )
+    await announcements.publish_requirements(deps.engine, deps.events, None, ACTOR,
+                                             [job_id for job_id, _ in stale])  # fmt: skip
     return len(stale)
 
 

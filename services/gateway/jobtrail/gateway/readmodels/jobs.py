@@ -1,8 +1,9 @@
 """Read models of job postings (shared and per user), the caller's marks, ingestion runs,
 and the queries behind `GET /jobs` and `GET /resumes/{id}/matches`.
 
-Match scores are computed by the jobs service into its own `jobs.matches` table; the
-gateway reads that projection (never writes it) through `match_scores` below.
+Match scores, scoring runs and posting requirements are computed by the jobs service; the
+gateway holds its own projection of them (readmodels/matches.py), built from the events
+that service publishes, and never reads the `jobs` schema.
 """
 
 from __future__ import annotations
@@ -26,7 +27,12 @@ from jobtrail.events.jobs import (
 )
 from jobtrail.gateway.errors import NotFound
 from jobtrail.gateway.readmodels.rows import BatchRows
-from jobtrail.gateway.readmodels.tables import metadata
+from jobtrail.gateway.readmodels.tables import (
+    job_requirements,
+    match_runs,
+    match_scores,
+    metadata,
+)
 
 Row = dict[str, Any]
 
@@ -78,41 +84,6 @@ ingestions = sa.Table(
     sa.Column("result", JSONB),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-)
-
-# The jobs service's projection of scores, read here and never written.
-_theirs = sa.MetaData(schema="jobs")
-matches = sa.Table(
-    "matches",
-    _theirs,
-    sa.Column("resume_id", sa.Uuid, primary_key=True),
-    sa.Column("resume_version", sa.Integer, primary_key=True),
-    sa.Column("job_id", sa.Uuid, primary_key=True),
-    sa.Column("owner_id", sa.Uuid),
-    sa.Column("score", sa.Integer),
-    sa.Column("explanation", JSONB),
-    sa.Column("model", sa.Text),
-    sa.Column("computed_at", sa.DateTime(timezone=True)),
-    sa.Column("formula", sa.Text),
-)
-# … how complete each resume version's scoring is, and what each posting asks.
-match_runs = sa.Table(
-    "match_runs",
-    _theirs,
-    sa.Column("resume_id", sa.Uuid, primary_key=True),
-    sa.Column("version", sa.Integer, primary_key=True),
-    sa.Column("owner_id", sa.Uuid),
-    sa.Column("status", sa.Text),
-    sa.Column("visible", sa.Integer),
-    sa.Column("candidates", sa.Integer),
-    sa.Column("outside", sa.Integer),
-    sa.Column("formula", sa.Text),
-)
-posting_requirements = sa.Table(
-    "postings",
-    _theirs,
-    sa.Column("job_id", sa.Uuid, primary_key=True),
-    sa.Column("requirements", JSONB),
 )
 
 
@@ -278,9 +249,7 @@ async def job(engine: AsyncEngine, user_id: UUID, job_id: UUID) -> Row:
 async def requirements(engine: AsyncEngine, job_id: UUID) -> dict[str, Any] | None:
     """What the jobs service extracted from the posting (None until it has read it, or
     when it was read before requirements were extracted)."""
-    query = sa.select(posting_requirements.c.requirements).where(
-        posting_requirements.c.job_id == job_id
-    )
+    query = sa.select(job_requirements.c.requirements).where(job_requirements.c.job_id == job_id)
     async with engine.connect() as connection:
         found = (await connection.execute(query)).scalar()
     return found if isinstance(found, dict) and "required" in found else None
@@ -307,11 +276,12 @@ async def match_progress(
     total_q = sa.select(sa.func.count()).select_from(jobs).where(visible)
     scored_q = (
         sa.select(sa.func.count())
-        .select_from(jobs.join(matches, matches.c.job_id == jobs.c.job_id))
-        .where(visible, matches.c.resume_id == resume_id, matches.c.resume_version == version,
-               matches.c.owner_id == user_id)
+        .select_from(jobs.join(match_scores, match_scores.c.job_id == jobs.c.job_id))
+        .where(visible, match_scores.c.resume_id == resume_id,
+               match_scores.c.resume_version == version, match_scores.c.owner_id == user_id)
     )  # fmt: skip
-    runs_q = sa.select(match_runs.c.version, match_runs.c.status, match_runs.c.outside).where(
+    # Only complete runs are announced: a version without one is still being scored.
+    runs_q = sa.select(match_runs.c.version, match_runs.c.outside).where(
         match_runs.c.resume_id == resume_id, match_runs.c.owner_id == user_id
     )
     async with engine.connect() as connection:
@@ -319,7 +289,7 @@ async def match_progress(
         scored = int((await connection.execute(scored_q)).scalar() or 0)
         runs = {r.version: r for r in await connection.execute(runs_q)}
     run = runs.get(version)
-    if run is None or run.status != "complete":
+    if run is None:
         pending = max(0, total - scored)
         return MatchProgress("scoring", scored, pending, 0)
     if any(v > version for v in runs):  # superseded: no longer scored against new postings
@@ -336,14 +306,19 @@ async def matched_jobs(
     """The caller's visible postings scored against one resume version, best first."""
     query = (
         _listing(user_id, filters)
-        .add_columns(matches.c.score, matches.c.explanation, matches.c.model, matches.c.formula)
-        .join(matches, matches.c.job_id == jobs.c.job_id)
-        .where(
-            matches.c.resume_id == resume_id,
-            matches.c.resume_version == version,
-            matches.c.owner_id == user_id,
+        .add_columns(
+            match_scores.c.score,
+            match_scores.c.explanation,
+            match_scores.c.model,
+            match_scores.c.formula,
         )
-        .order_by(matches.c.score.desc(), jobs.c.seq.desc())
+        .join(match_scores, match_scores.c.job_id == jobs.c.job_id)
+        .where(
+            match_scores.c.resume_id == resume_id,
+            match_scores.c.resume_version == version,
+            match_scores.c.owner_id == user_id,
+        )
+        .order_by(match_scores.c.score.desc(), jobs.c.seq.desc())
         .limit(limit)
         .offset(offset)
     )

@@ -20,6 +20,7 @@ from jobtrail.gateway.readmodels.applications import Applications
 from jobtrail.gateway.readmodels.attachments import Attachments
 from jobtrail.gateway.readmodels.exports import Exports
 from jobtrail.gateway.readmodels.jobs import Jobs
+from jobtrail.gateway.readmodels.matches import Matches
 from jobtrail.gateway.readmodels.notifications import Notifications
 from jobtrail.gateway.readmodels.resumes import Resumes
 from jobtrail.gateway.readmodels.rows import BatchRows, event_columns
@@ -45,6 +46,7 @@ APPLIERS: tuple[Applier, ...] = (
     Notifications(),
     Exports(),
     Jobs(),
+    Matches(),
 )
 
 # What `jobtrail replay gateway` drops and rebuilds. The audit log is not among them:

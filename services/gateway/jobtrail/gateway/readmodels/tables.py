@@ -108,3 +108,44 @@ audit_log = sa.Table(
     sa.Column("hash_version", sa.SmallInteger, nullable=False),
     sa.Column("mac", sa.Text),  # HMAC of the hash, when a key is configured
 )
+
+# Match scores as the jobs service announces them (MatchesScored): its `jobs.matches`,
+# projected here because services share only events.
+match_scores = sa.Table(
+    "match_scores",
+    metadata,
+    sa.Column("resume_id", sa.Uuid, primary_key=True),
+    sa.Column("resume_version", sa.Integer, primary_key=True),
+    sa.Column("job_id", sa.Uuid, primary_key=True),
+    sa.Column("owner_id", sa.Uuid, nullable=False),
+    sa.Column("score", sa.Integer, nullable=False),
+    sa.Column("explanation", JSONB, nullable=False),
+    sa.Column("model", sa.Text, nullable=False),
+    sa.Column("formula", sa.Text, nullable=False),
+    _at("computed_at"),
+)
+
+# Resume versions whose own scoring run is complete, and how many visible postings it
+# left outside its candidate set (`GET /resumes/{id}/matches` says how complete it is).
+match_runs = sa.Table(
+    "match_runs",
+    metadata,
+    sa.Column("resume_id", sa.Uuid, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("owner_id", sa.Uuid, nullable=False),
+    sa.Column("visible", sa.Integer, nullable=False),
+    sa.Column("candidates", sa.Integer, nullable=False),
+    sa.Column("outside", sa.Integer, nullable=False),
+    sa.Column("formula", sa.Text, nullable=False),
+    _at("finished_at"),
+)
+
+# What the jobs service read from each posting (PostingRequirementsRead).
+job_requirements = sa.Table(
+    "job_requirements",
+    metadata,
+    sa.Column("job_id", sa.Uuid, primary_key=True),
+    sa.Column("formula", sa.Text, nullable=False),
+    sa.Column("requirements", JSONB, nullable=False),
+    _at("read_at"),
+)
