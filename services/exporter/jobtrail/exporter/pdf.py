@@ -16,6 +16,7 @@ from pathlib import Path
 
 import typst
 
+from jobtrail.events.exports import TEMPLATES
 from jobtrail.exporter.layout import Entry, LetterLayout, ResumeLayout, Section
 
 
@@ -54,7 +55,7 @@ def compile_pdf(source: str) -> bytes:
 
 def warm_up() -> None:
     """Load the fonts and the compiler now, so the first export is as fast as the rest."""
-    for template in ("classic", "modern"):
+    for template in TEMPLATES:
         compile_pdf(f'{template_source(template)}\n#resume-header("A", "", ("b",))')
 
 

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from jobtrail.events.exports import TEMPLATES
 from jobtrail.exporter import pdf, word
 from jobtrail.exporter.layout import letter_layout, resume_layout
 
-TEMPLATES = ("classic", "modern")
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field, model_validator
 from sse_starlette.sse import EventSourceResponse
 
+from jobtrail.events.ai import AIJobKind
 from jobtrail.gateway.api.dependencies import (
     CorrelationId,
     CurrentUser,
@@ -27,9 +28,6 @@ from jobtrail.gateway.readmodels import ai_jobs as read
 
 router = APIRouter(prefix="/ai-jobs", tags=["ai"])
 
-Kind = Literal[
-    "tailor_resume", "cover_letter", "summarize_resume", "research_prompt", "interview_prep"
-]
 Status = Literal["PENDING", "PROCESSING", "SUCCESS", "FAILURE", "CANCELLED"]
 SSE_POLL_SECONDS = 0.2
 SSE_MAX_SECONDS = 600.0
@@ -43,7 +41,7 @@ class InlinePosting(BaseModel):
 
 
 class NewAIJob(BaseModel):
-    kind: Kind
+    kind: AIJobKind
     resume_id: UUID
     resume_version: int | None = Field(
         default=None,
@@ -78,7 +76,7 @@ class AIJobError(BaseModel):
 
 class AIJobOut(BaseModel):
     ai_job_id: UUID
-    kind: Kind
+    kind: AIJobKind
     status: Status
     progress: int
     stage: str | None
@@ -116,7 +114,7 @@ class AIJobPage(BaseModel):
 
 class AIOutput(BaseModel):
     ai_job_id: UUID
-    kind: Kind
+    kind: AIJobKind
     document_id: UUID
     document_version: int
     content: dict[str, Any]
@@ -159,7 +157,7 @@ async def list_ai_jobs(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     before: UUID | None = None,
     status: Status | None = None,
-    kind: Kind | None = None,
+    kind: AIJobKind | None = None,
 ) -> AIJobPage:
     """The caller's AI jobs, newest first, optionally by status and kind."""
     rows = await read.ai_jobs_of(deps.engine, me.user_id, limit, before, status, kind)
