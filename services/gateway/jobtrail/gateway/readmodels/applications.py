@@ -38,6 +38,9 @@ applications = sa.Table(
     sa.Column("follow_up_on", sa.Date),
     sa.Column("reminded_on", sa.Date),
     sa.Column("notes", sa.Integer, nullable=False),
+    # The application's last event applied (its aggregate version): an event at or below
+    # it is a redelivery or an overlapping replay, and changes nothing (notes is a count).
+    sa.Column("version", sa.Integer, nullable=False, server_default="0"),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_applications_user_created", "user_id", "created_at"),
@@ -61,6 +64,17 @@ class Applications:
                 rows.want(applications, event.application_id)
 
     def apply(self, rows: BatchRows, event: Event, recorded: RecordedEvent) -> None:
+        envelope = recorded.envelope
+        if envelope.aggregate_type != "application":
+            return
+        if not isinstance(event, ApplicationCreated):
+            row = rows.get(applications, UUID(envelope.aggregate_id))
+            if row is None or envelope.aggregate_version <= row["version"]:
+                return  # no such application, or this event was applied already
+            rows.update(applications, (row["application_id"],), version=envelope.aggregate_version)
+        self._apply(rows, event, recorded)
+
+    def _apply(self, rows: BatchRows, event: Event, recorded: RecordedEvent) -> None:
         at = recorded.envelope.occurred_at
         match event:
             case ApplicationCreated():
@@ -70,6 +84,7 @@ class Applications:
                     "resume_version": event.resume_version,
                     "cover_letter_id": event.cover_letter_id, "status": event.status,
                     "next_step": None, "follow_up_on": None, "reminded_on": None, "notes": 0,
+                    "version": recorded.envelope.aggregate_version,
                     "created_at": at, "updated_at": at,
                 })  # fmt: skip
             case ApplicationStatusChanged():
