@@ -18,11 +18,12 @@ from jobtrail.events import EventContext, RecordedEvent, uuid7
 from jobtrail.events.resumes import ResumeUploaded
 from jobtrail.gateway.readmodels import projection
 from jobtrail.gateway.readmodels.audit import verify_chain
-from jobtrail.gateway.readmodels.projection import READ_MODELS, ReadModels
+from jobtrail.gateway.readmodels.projection import ReadModels
 from jobtrail.gateway.readmodels.projector import checkpoint
 from jobtrail.resume.handlers import ResumeDeps, parse_upload
 from tests.support.applications import new_application, parsed_resume, patch
 from tests.support.documents import resume_pdf
+from tests.support.readmodels import changed_rows, quiet_dump
 from tests.support.system import Caller, System, connection_settings
 
 SAMPLE = json.loads((Path(__file__).parents[1] / "data" / "sample.resume.json").read_text())
@@ -110,36 +111,16 @@ async def test_every_applier_applied_again_to_the_same_events_changes_nothing(
     assert len({e.envelope.type for e in mine}) >= 8  # a wide mix of event types
 
     for _ in range(20):  # background work (match scoring) may append meanwhile: try again
-        before, position = await _quiet_dump(system)
+        before, position = await quiet_dump(system)
         async with system.deps.engine.begin() as connection:
             await ReadModels().apply(connection, mine)  # every applier, a second time
-        after, again = await _quiet_dump(system)
+        after, again = await quiet_dump(system)
         if again == position:
             break
     else:
         raise AssertionError("the log never stood still long enough to compare")
-    changed = {
-        table: (sorted(set(before[table]) - set(rows), key=str), sorted(set(rows) - set(before[table]), key=str))
-        for table, rows in after.items() if rows != before[table]
-    }  # fmt: skip
+    changed = changed_rows(before, after)
     assert changed == {}, f"applied twice, these rows changed (before, after): {changed}"
-
-
-async def _quiet_dump(system: System) -> tuple[dict[str, list[tuple[Any, ...]]], int]:
-    """The read models once the projector has applied the whole log (and its position)."""
-    engine = system.deps.engine
-    for _ in range(200):
-        last = await system.deps.events.last_sequence()
-        if await checkpoint(engine, projection.NAME) >= last:
-            dump = {}
-            async with engine.connect() as connection:
-                for table in READ_MODELS:
-                    ordered = sa.select(table).order_by(*table.primary_key.columns)
-                    dump[table.name] = [tuple(row) for row in await connection.execute(ordered)]
-            if await system.deps.events.last_sequence() == last:
-                return dump, last
-        await asyncio.sleep(0.05)
-    raise AssertionError("the read models did not catch up with the log")
 
 
 async def test_an_upload_whose_file_is_gone_is_rejected_and_dead_lettered_then_retried(
