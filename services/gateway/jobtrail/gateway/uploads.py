@@ -2,45 +2,46 @@
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 
+from jobtrail.blobs.filetypes import DOCX, JPEG, PDF, PNG, TIFF, classify
 from jobtrail.gateway.errors import UnsupportedMediaType
 
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 JSON = "application/json"
 MARKDOWN = "text/markdown"
 TEXT = "text/plain"
-PNG = "image/png"
-JPEG = "image/jpeg"
-TIFF = "image/tiff"
+__all__ = ["ACCEPTED", "DOCX", "JPEG", "JSON", "MARKDOWN", "PDF", "PNG", "TEXT", "TIFF", "sniff"]
 
 ACCEPTED = (
     "PDF, DOCX, plain text, Markdown, a JSON Resume document (.json), "
     "or a scan or photo of the resume (PNG, JPEG, TIFF)"
 )
-# Scans and photos: the resume service reads them by OCR.
-_IMAGES = (
-    (b"\x89PNG\r\n\x1a\n", PNG),
-    (b"\xff\xd8\xff", JPEG),
-    (b"II*\x00", TIFF),
-    (b"MM\x00*", TIFF),
-)
-
-_WORD_PART_HEADER = b"word/document.xml"
 
 
 def sniff(data: bytes) -> str:
-    """The media type of an upload; UnsupportedMediaType for anything else."""
-    if data.startswith(b"%PDF-"):
-        return PDF
-    if data.startswith(b"PK\x03\x04"):
-        return _zip_kind(data)
-    for magic, media_type in _IMAGES:
-        if data.startswith(magic):
-            return media_type
+    """The media type of an upload; UnsupportedMediaType for anything else.
+
+    The container is decided by the rule the resume service uses too
+    (`jobtrail.blobs.filetypes`); text is told apart here only to store its media type.
+    """
+    found = classify(data)
+    match found.container:
+        case "pdf" | "docx" | "image":
+            assert found.media_type is not None
+            return found.media_type
+        case "zip" if found.damaged:
+            raise UnsupportedMediaType("this zip file is damaged; export the document again")
+        case "zip":
+            raise UnsupportedMediaType(
+                f"this is a zip file but not a Word document; accepted: {ACCEPTED}"
+            )
+        case "ole":
+            raise UnsupportedMediaType(
+                "this is an old Word (.doc) or other pre-2007 Office file: save it as .docx "
+                f"or PDF; accepted: {ACCEPTED}"
+            )
+        case "foreign":
+            raise UnsupportedMediaType(f"{found.what} is not supported; accepted: {ACCEPTED}")
     text = _as_text(data)
     stripped = text.lstrip()
     if stripped.startswith("{"):
@@ -55,21 +56,6 @@ def sniff(data: bytes) -> str:
     if any(line.startswith(("#", "- ", "* ")) for line in stripped.splitlines()[:200]):
         return MARKDOWN
     return TEXT
-
-
-def _zip_kind(data: bytes) -> str:
-    try:
-        # Only the central directory is read here; nothing is decompressed.
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except zipfile.BadZipFile:
-        # A Word file cut short keeps its members' local headers but loses the directory at
-        # the end; the resume service owns that case and rejects it as `corrupt_docx`.
-        if _WORD_PART_HEADER in data:
-            return DOCX
-        raise UnsupportedMediaType("this zip file is damaged; export the document again") from None
-    if "word/document.xml" in names:
-        return DOCX
-    raise UnsupportedMediaType(f"this is a zip file but not a Word document; accepted: {ACCEPTED}")
 
 
 def _as_text(data: bytes) -> str:

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from jobtrail.blobs.filetypes import classify
 from jobtrail.resume import errors
 from jobtrail.resume.errors import UnreadableResume
-from jobtrail.resume.images import image_format
 from jobtrail.resume.layout import StyledLine
 from jobtrail.resume.lexicon import words_of
 from jobtrail.resume.ocr import (
@@ -48,17 +48,6 @@ JSON_RESUME_SECTIONS = words_of(
     "interests references projects"
 )
 
-# Formats people upload by mistake, recognised so the message can name them.
-_FOREIGN = (
-    (b"GIF8", "This image (GIF)"),
-    (b"{\\rtf", "This RTF document"),
-    (b"\x1f\x8b", "This compressed archive"),
-    (b"Rar!", "This compressed archive"),
-    (b"7z\xbc\xaf", "This compressed archive"),
-    (b"MZ", "This program file"),
-    (b"\x7fELF", "This program file"),
-)
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML = re.compile(r"\s*(<!doctype html|<html|<\?xml)", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -77,18 +66,29 @@ class Extracted:
 
 
 def sniff(data: bytes) -> Kind:
-    """The file's kind from its bytes alone; raises UnreadableResume for anything else."""
-    if not data.strip():
-        raise errors.empty_file()
-    if b"%PDF-" in data[:1024]:  # readers accept the header anywhere in the first KiB
-        return "pdf"
-    if data.startswith(b"PK\x03\x04"):
-        if is_docx_zip(data):
+    """The file's kind from its bytes alone; raises UnreadableResume for anything else.
+
+    The container is decided by the rule the gateway uses too (`jobtrail.blobs.filetypes`).
+    """
+    found = classify(data)
+    match found.container:
+        case "empty":
+            raise errors.empty_file()
+        case "pdf":
+            return "pdf"
+        case "docx":
+            is_docx_zip(data)  # vets its declared sizes; a damaged one is corrupt_docx
             return "docx"
-        raise errors.unsupported_type("This zip archive (not a Word .docx)")
-    if image_format(data) is not None:
-        return "image"
-    _reject_foreign(data)
+        case "zip" if found.damaged:
+            raise errors.corrupt_docx()
+        case "zip":
+            raise errors.unsupported_type("This zip archive (not a Word .docx)")
+        case "image":
+            return "image"
+        case "ole":
+            raise errors.legacy_office()
+        case "foreign":
+            raise errors.unsupported_type(found.what or "This file")
     return _text_kind(decode(data))
 
 
@@ -144,14 +144,6 @@ def _scanned_pdf(
     parts = (read.text, text) if scanned[0] == 1 else (text, read.text)
     ordered = sorted((*lines, *read.lines), key=lambda line: line.page)
     return Extracted("pdf", tidy("\n\n".join(parts)), pages, tuple(ordered), read.stats)
-
-
-def _reject_foreign(data: bytes) -> None:
-    if data.startswith(_OLE):
-        raise errors.legacy_office()
-    for magic, what in _FOREIGN:
-        if data.startswith(magic):
-            raise errors.unsupported_type(what)
 
 
 def _text_kind(text: str) -> Kind:
