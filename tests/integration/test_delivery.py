@@ -107,7 +107,12 @@ async def test_every_applier_applied_again_to_the_same_events_changes_nothing(
     marked = await patch(ada, f"/jobs/{created['job_id']}", {"saved": True, "notes": "remote?"})
     assert marked.status_code == 200, marked.text
     owner = UUID(ada.user_id)
-    mine = [e async for e in system.deps.events.read() if e.envelope.owner_id == owner]
+    mine = [
+        e
+        async for chunk, _ in system.deps.events.read_chunks(on_undecodable=lambda *_: None)
+        for e in chunk
+        if e.envelope.owner_id == owner
+    ]  # other tests put junk on the stream on purpose: passed over, as the projector does
     assert len({e.envelope.type for e in mine}) >= 8  # a wide mix of event types
 
     for _ in range(20):  # background work (match scoring) may append meanwhile: try again
