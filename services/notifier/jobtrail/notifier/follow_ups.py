@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -23,9 +26,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobtrail.domain.applications import FINAL, Application
+from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.aggregates import Repository
 from jobtrail.events import EventContext, RecordedEvent
 from jobtrail.events.applications import ApplicationFollowUpDue
+from jobtrail.events.subjects import EVENTS_PREFIX
 from jobtrail.notifier.tables import follow_ups
 
 log = structlog.get_logger("jobtrail.notifier")
@@ -53,6 +58,11 @@ class FollowUpTracker:
 
 async def record(engine: AsyncEngine, application: Application, seq: int) -> None:
     """Upsert the application's row unless a newer one is there already."""
+    async with engine.begin() as connection:
+        await connection.execute(_upsert(application, seq))
+
+
+def _upsert(application: Application, seq: int) -> sa.Insert:
     on = application.follow_up_on
     row: dict[str, Any] = {
         "application_id": application.application_id,
@@ -63,13 +73,11 @@ async def record(engine: AsyncEngine, application: Application, seq: int) -> Non
         "seq": seq,
     }
     statement = insert(follow_ups).values(row)
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=[follow_ups.c.application_id],
         set_={k: statement.excluded[k] for k in row if k != "application_id"},
         where=follow_ups.c.seq < statement.excluded.seq,
     )
-    async with engine.begin() as connection:
-        await connection.execute(statement)
 
 
 async def remind_due(
@@ -139,3 +147,46 @@ async def sweep_forever(
             log.exception("follow_up.sweep_failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), interval)
+
+
+async def rebuild(
+    store: EventStore, engine: AsyncEngine, progress: Callable[[int, int], None] | None = None
+) -> Rebuilt:
+    """Rebuild `notifier.follow_ups` from the log (`jobtrail replay notifier`).
+
+    Every application's events are folded aside, then merged in one transaction that
+    never goes back in time: a row is replaced only by one built from a later event, and
+    a row is dropped only if no application it names exists and nothing newer wrote it.
+    The tracker keeps running meanwhile; what it writes after the read stays.
+    """
+    started = time.perf_counter()
+    total = await store.last_sequence()
+    histories: dict[UUID, list[RecordedEvent]] = {}
+    async for chunk, last in store.read_chunks(
+        subject=f"{EVENTS_PREFIX}.application.>", on_undecodable=lambda *_: None
+    ):
+        for recorded in chunk:
+            histories.setdefault(UUID(recorded.envelope.aggregate_id), []).append(recorded)
+        if progress is not None:
+            progress(last, total)
+    position = max((h[-1].seq for h in histories.values()), default=0)
+    async with engine.begin() as connection:
+        await connection.execute(sa.text("LOCK TABLE notifier.follow_ups IN EXCLUSIVE MODE"))
+        for application_id, events in histories.items():
+            application = Application.fold(application_id, events)
+            if application.exists:
+                await connection.execute(_upsert(application, events[-1].seq))
+        stale = await connection.execute(
+            sa.delete(follow_ups)
+            .where(follow_ups.c.application_id.not_in(list(histories)) if histories else sa.true())
+            .where(follow_ups.c.seq <= position)
+        )
+    return Rebuilt(len(histories), stale.rowcount, position, time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    applications: int
+    dropped: int
+    position: int
+    seconds: float

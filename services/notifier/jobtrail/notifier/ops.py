@@ -1,6 +1,7 @@
 """The notifier's operator surface: what `jobtrail` (the CLI) and deploy jobs may use."""
 
+from jobtrail.notifier.follow_ups import Rebuilt, rebuild
 from jobtrail.notifier.settings import NotifierSettings
 from jobtrail.notifier.tables import MIGRATIONS, SCHEMA
 
-__all__ = ["MIGRATIONS", "SCHEMA", "NotifierSettings"]
+__all__ = ["MIGRATIONS", "SCHEMA", "NotifierSettings", "Rebuilt", "rebuild"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
+from typing import cast
 from uuid import UUID, uuid4
 
 import nats
@@ -16,7 +17,7 @@ from jobtrail.domain.applications import Application, Draft
 from jobtrail.eventlog import EventStore, apply_topology, load_topology
 from jobtrail.eventlog.aggregates import Repository
 from jobtrail.events import EventContext, RecordedEvent
-from jobtrail.notifier.follow_ups import FollowUpTracker, record, remind_due
+from jobtrail.notifier.follow_ups import FollowUpTracker, rebuild, record, remind_due
 from jobtrail.notifier.tables import follow_ups
 from jobtrail.stack.endpoints import StackEndpoints
 from tests.support.system import provisioned
@@ -108,3 +109,27 @@ async def test_a_due_date_is_reminded_once_and_a_closed_application_not_at_all(
     reminder = (await due_reminders(repository, due))[0].envelope
     assert reminder.owner_id == OWNER
     assert reminder.actor == "service:notifier"
+
+
+async def test_a_rebuild_restores_lost_rows_and_never_overwrites_a_newer_one(
+    repository: Repository, engine: AsyncEngine, stack: StackEndpoints
+) -> None:
+    lost = await an_application(repository, TODAY + timedelta(days=3))
+    newer = await an_application(repository, TODAY + timedelta(days=4))
+    for application_id in (lost, newer):
+        await track(repository, engine, application_id)
+    async with engine.begin() as connection:  # a row lost, and one written by a later event
+        await connection.execute(sa.delete(follow_ups).where(follow_ups.c.application_id == lost))
+        await connection.execute(
+            sa.update(follow_ups).where(follow_ups.c.application_id == newer)
+            .values(seq=10**12, follow_up_on=TODAY)
+        )  # fmt: skip
+    admin = create_async_engine(stack.database_url)
+    try:
+        rebuilt = await rebuild(cast(EventStore, repository.store), admin)
+    finally:
+        await admin.dispose()
+
+    assert rebuilt.applications >= 2
+    assert (await row(engine, lost)).follow_up_on == TODAY + timedelta(days=3)
+    assert (await row(engine, newer)).follow_up_on == TODAY  # the newer row stays

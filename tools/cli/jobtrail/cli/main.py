@@ -46,14 +46,25 @@ def dev_command(
 
 @app.command("replay")
 def replay(
-    projection: Annotated[str, typer.Argument(help="which read models to rebuild: gateway")],
+    projection: Annotated[
+        str, typer.Argument(help="whose projections to rebuild: gateway or notifier")
+    ],
 ) -> None:
-    """Rebuild a service's read models from the first event in shadow tables and swap them
-    in when done; the old ones keep serving meanwhile, and stay if the replay fails."""
-    if projection != "gateway":
-        out.print(f"[red]unknown projection {projection!r}; known: gateway[/red]")
+    """Rebuild a service's projections from the first event without losing what serves
+    meanwhile: the gateway's read models in shadow tables swapped in when done, the
+    notifier's follow-up table merged so that nothing newer is overwritten."""
+    if projection not in ("gateway", "notifier"):
+        out.print(f"[red]unknown projection {projection!r}; known: gateway, notifier[/red]")
         raise typer.Exit(2)
     try:
+        if projection == "notifier":
+            rebuilt = asyncio.run(operations.replay_notifier(CliSettings()))
+            out.print(
+                f"notifier follow-ups rebuilt from {rebuilt.applications} applications up to "
+                f"sequence {rebuilt.position} in {rebuilt.seconds:.2f} s "
+                f"({rebuilt.dropped} stale rows dropped)"
+            )
+            return
         report = asyncio.run(operations.replay_gateway(CliSettings()))
     except Exception as error:
         out.print(

@@ -30,6 +30,7 @@ from jobtrail.events.subjects import (
     retry_subject,
 )
 from jobtrail.gateway.ops import ReplayReport, failures, replay
+from jobtrail.notifier import ops as notifier_ops
 
 console = Console(stderr=True)
 
@@ -62,6 +63,17 @@ async def replay_gateway(settings: CliSettings) -> ReplayReport:
             task = bar.add_task("replaying", total=await c.events.last_sequence() or None)
             return await replay(
                 c.engine, c.events,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )  # fmt: skip
+
+
+async def replay_notifier(settings: CliSettings) -> notifier_ops.Rebuilt:
+    """Rebuild the notifier's follow-up table from every application's events."""
+    async with connections(settings) as c:
+        with _progress() as bar:
+            task = bar.add_task("replaying", total=await c.events.last_sequence() or None)
+            return await notifier_ops.rebuild(
+                c.events, c.engine,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )  # fmt: skip
 
