@@ -22,6 +22,7 @@ from jobtrail.gateway.api.dependencies import (
     IdempotencyKey,
 )
 from jobtrail.gateway.api.inputs import INT32_MAX
+from jobtrail.gateway.domain.ai_jobs import AIJobOrder
 from jobtrail.gateway.errors import Conflict
 from jobtrail.gateway.handlers import ai_jobs as handle
 from jobtrail.gateway.readmodels import ai_jobs as read
@@ -137,11 +138,12 @@ async def create_ai_job(
     key: IdempotencyKey,
 ) -> AIJobAccepted:
     """Queue AI work (429 when a daily budget is spent); follow it at `status_url`."""
-    ai_job_id, repeated = await handle.enqueue(
-        deps, me, body.kind, body.resume_id, body.resume_version, body.job_id,
-        body.job.model_dump() if body.job else None,
-        {"tone": body.tone, "length": body.length}, correlation_id, key,
+    order = AIJobOrder(
+        kind=body.kind, resume_id=body.resume_id, resume_version=body.resume_version,
+        job_id=body.job_id, job=body.job.model_dump() if body.job else None, tone=body.tone,
+        length=body.length,
     )  # fmt: skip
+    ai_job_id, repeated = await handle.enqueue(deps, me, order, correlation_id, key)
     if repeated:
         response.headers["Idempotent-Replayed"] = "true"
     return AIJobAccepted(

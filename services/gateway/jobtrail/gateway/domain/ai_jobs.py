@@ -6,7 +6,10 @@ The `ai_job` aggregate itself (queue, cancel, how it ended) is `jobtrail.domain.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
 
 from jobtrail.events.ai import KINDS_WITH_POSTING
 from jobtrail.gateway.errors import DomainError, InvalidInput
@@ -25,6 +28,30 @@ def seconds_to_midnight_utc(now: datetime) -> int:
     """Until the daily budgets reset (Retry-After of a spent budget); at least 1."""
     midnight = datetime.combine(now.astimezone(UTC).date() + timedelta(days=1), time(), UTC)
     return max(1, math.ceil((midnight - now).total_seconds()))
+
+
+@dataclass(frozen=True)
+class AIJobOrder:
+    """What a job seeker asks the AI to do, as the API received it (checked by `check`)."""
+
+    kind: str
+    resume_id: UUID
+    resume_version: int | None = None  # None: the current version
+    job_id: UUID | None = None  # a posting of theirs or a shared one
+    job: dict[str, Any] | None = None  # or the posting itself, inline
+    tone: str | None = None
+    length: str | None = None
+
+    def check(self) -> None:
+        check_inputs(self.kind, self.job_id is not None or self.job is not None)
+
+    def as_request(self) -> dict[str, Any]:
+        """The order as an idempotency key's request (what a repeat must match)."""
+        return {
+            "kind": self.kind, "resume_id": self.resume_id, "resume_version": self.resume_version,
+            "job_id": self.job_id, "job": self.job,
+            "options": {"tone": self.tone, "length": self.length},
+        }  # fmt: skip
 
 
 def check_inputs(kind: str, has_posting: bool) -> None:

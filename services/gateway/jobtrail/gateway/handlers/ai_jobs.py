@@ -11,7 +11,7 @@ from jobtrail.domain.resumes import Resume
 from jobtrail.events import uuid7
 from jobtrail.events.ai import AIJobCancelled, AIJobQueued
 from jobtrail.gateway.deps import Deps
-from jobtrail.gateway.domain.ai_jobs import check_budget, check_inputs
+from jobtrail.gateway.domain.ai_jobs import AIJobOrder, check_budget
 from jobtrail.gateway.errors import ConcurrentChange, Conflict, NotFound
 from jobtrail.gateway.handlers import idempotency
 from jobtrail.gateway.readmodels import ai_jobs as read
@@ -21,12 +21,7 @@ from jobtrail.gateway.security import Principal
 async def enqueue(
     deps: Deps,
     principal: Principal,
-    kind: str,
-    resume_id: UUID,
-    resume_version: int | None,
-    job_id: UUID | None,
-    job: dict[str, Any] | None,
-    options: dict[str, str | None],
+    order: AIJobOrder,
     correlation_id: str,
     idempotency_key: str | None = None,
 ) -> tuple[UUID, bool]:
@@ -34,17 +29,14 @@ async def enqueue(
 
     Returns (AI job id, whether this repeated an earlier request with the same key).
     """
-    check_inputs(kind, job_id is not None or job is not None)
-    version = await _resume_version(deps, principal, resume_id, resume_version)
+    order.check()
+    version = await _resume_version(deps, principal, order.resume_id, order.resume_version)
+    job_id, job = order.job_id, order.job
     job_version = None if job_id is None else await _posting_version(deps, principal, job_id)
     ai_job_id = uuid7()
     if idempotency_key is not None:
-        request = {
-            "kind": kind, "resume_id": resume_id, "resume_version": resume_version,
-            "job_id": job_id, "job": job, "options": options,
-        }  # fmt: skip
         claim = await idempotency.claim(
-            deps.engine, principal.user_id, "POST /ai-jobs", idempotency_key, request
+            deps.engine, principal.user_id, "POST /ai-jobs", idempotency_key, order.as_request()
         )
         ai_job_id = claim.resource_id
         # Queued already: answer as the first time, even if a budget is spent since.
@@ -61,9 +53,9 @@ async def enqueue(
     if job is not None:
         job_id, job_version = await _store_inline_posting(deps, principal, job), 1
     queued = AIJobQueued(
-        ai_job_id=ai_job_id, user_id=principal.user_id, kind=kind,
-        resume_id=resume_id, resume_version=version, job_id=job_id, job_version=job_version,
-        tone=options.get("tone"), length=options.get("length"),
+        ai_job_id=ai_job_id, user_id=principal.user_id, kind=order.kind,
+        resume_id=order.resume_id, resume_version=version, job_id=job_id,
+        job_version=job_version, tone=order.tone, length=order.length,
     )  # fmt: skip
     # No wait for the read model: this is an enqueue, and `job` answers from the log until
     # the read model shows the job.
