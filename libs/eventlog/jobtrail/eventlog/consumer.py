@@ -114,6 +114,17 @@ class EventConsumer:
         # dead worker holds a message, not how long a live one may work.
         self._heartbeat = heartbeat
 
+    def bindings(self) -> list[tuple[str, str]]:
+        """(durable, stream) of the consumer and, if defined, of its `-retry` twin."""
+        found = [(self.durable, self._stream)]
+        if self._retry is not None:
+            found.append((self._retry[1], self._retry[0]))
+        return found
+
+    def stop_when(self, stop: asyncio.Event) -> None:
+        """Give back a delivery whose outage is being waited out once `stop` is set."""
+        self._stop = stop
+
     async def run(self, stop: asyncio.Event) -> None:
         """Fetch and handle until `stop` is set: the consumer, and its retries if defined."""
         self._stop = stop

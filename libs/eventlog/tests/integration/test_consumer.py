@@ -1,7 +1,9 @@
 """Durable consumers on the real server: ack, retry with backoff, and dead letters.
 
 Each test gets a throwaway durable consumer on JOBTRAIL_EVENTS that only sees its own
-aggregate, with max_deliver 3 and 50 ms between attempts; it is deleted afterwards.
+aggregate, with max_deliver 3 and 50 ms between attempts; it is deleted afterwards. Every
+test runs twice: on our own fetch loop (`EventConsumer.run`) and on faststream's pull
+subscriber (`FaststreamConsumers`), which must behave the same.
 """
 
 import asyncio
@@ -18,6 +20,7 @@ from nats.js.errors import NotFoundError
 
 from jobtrail.eventlog.consumer import EventConsumer, PermanentFailure
 from jobtrail.eventlog.store import EventStore
+from jobtrail.eventlog.subscriptions import FaststreamConsumers, Subscription
 from jobtrail.eventlog.topology import Topology, apply_topology
 from jobtrail.events.envelope import Envelope, RecordedEvent
 from jobtrail.events.ids import uuid7
@@ -47,8 +50,10 @@ async def until(condition: Callable[[], Any], timeout: float = WAIT) -> None:
 class ThrowawayConsumer:
     """A durable consumer of one test aggregate, its handler's calls and its dead letters."""
 
-    def __init__(self, nc: Client) -> None:
+    def __init__(self, nc: Client, servers: str = "", runtime: str = "nats-py") -> None:
         self.nc = nc
+        self.servers = servers
+        self.runtime = runtime
         self.durable = f"test-{uuid4().hex[:12]}"
         self.aggregate_id = str(uuid4())
         self.subject = event_subject("testagg", self.aggregate_id, EVENT_TYPE)
@@ -75,6 +80,12 @@ class ThrowawayConsumer:
         async def on_dead_letter(recorded: RecordedEvent, reason: str) -> None:
             self.dead.append((recorded, reason))
 
+        if self.runtime == "faststream":
+            subscription = Subscription(self.durable, handler, on_dead_letter=on_dead_letter)
+            runner = FaststreamConsumers(self.nc, self.servers, self.topology, [subscription],
+                                         fetch_wait=0.2)  # fmt: skip
+            self._task = asyncio.create_task(runner.run(self._stop))
+            return
         consumer = EventConsumer(self.nc, self.durable, handler, topology=self.topology,
                                  on_dead_letter=on_dead_letter, fetch_wait=0.2)  # fmt: skip
         self._task = asyncio.create_task(consumer.run(self._stop))
@@ -119,9 +130,11 @@ class ThrowawayConsumer:
         return sum((info.state.subjects or {}).values())
 
 
-@pytest.fixture
-async def consumer(nc: Client) -> AsyncIterator[ThrowawayConsumer]:
-    throwaway = ThrowawayConsumer(nc)
+@pytest.fixture(params=["nats-py", "faststream"])
+async def consumer(
+    nc: Client, nats_url: str, request: pytest.FixtureRequest
+) -> AsyncIterator[ThrowawayConsumer]:
+    throwaway = ThrowawayConsumer(nc, nats_url, request.param)
     await apply_topology(nc, throwaway.topology)
     try:
         yield throwaway

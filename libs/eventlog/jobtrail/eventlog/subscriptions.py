@@ -1,0 +1,108 @@
+"""Subscriptions, declared once and run on faststream's JetStream pull subscribers.
+
+A service declares what it consumes as `Subscription`s: the durable consumer (whose
+definition, filter subjects and failure budget live in `deploy/nats/consumers`), the
+handler, and what ends the work when a message is dead-lettered. `FaststreamConsumers`
+runs them on a faststream `NatsBroker`: one durable pull subscriber per consumer (and per
+its `-retry` twin on `JOBTRAIL_RETRY`), bound to the consumer deploy/nats defines; faststream
+never creates or changes a stream or a consumer here (`JStream(declare=False)`, and nats-py
+binds to a durable that exists).
+
+Each delivery goes through `EventConsumer.handle`, which keeps our semantics that
+faststream's acknowledgement policies do not have: an outage (database, NATS, S3) is waited
+out on the same delivery with `in_progress` heartbeats and never spends the failure budget;
+other failures are counted per message against `jobtrail_max_failures` and retried with the
+consumer's backoff (`nak` with a delay); then the message goes to `JOBTRAIL_DLQ` with its
+reason and the terminal event is appended. Acknowledgement is therefore manual
+(`AckPolicy.MANUAL`): faststream fetches, we ack, nak or dead-letter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import structlog
+from faststream.middlewares import AckPolicy
+from faststream.nats import JStream, NatsBroker, NatsMessage, PullSub
+from nats.aio.client import Client as NATS
+
+from jobtrail.eventlog.consumer import DeadLetterHook, EventConsumer, Handler
+from jobtrail.eventlog.topology import Topology
+
+log = structlog.get_logger("jobtrail.eventlog")
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """One service's consumption of one durable consumer defined in deploy/nats."""
+
+    durable: str
+    handler: Handler
+    on_dead_letter: DeadLetterHook | None = None
+    # Seconds between `in_progress` signals while a long handler runs (AI jobs).
+    heartbeat: float | None = None
+
+
+class FaststreamConsumers:
+    """Runs subscriptions on a faststream broker until `stop` is set."""
+
+    def __init__(
+        self,
+        nc: NATS,
+        servers: str,
+        topology: Topology,
+        subscriptions: Sequence[Subscription],
+        batch: int = 16,
+        fetch_wait: float = 1.0,
+    ) -> None:
+        self._nc = nc
+        self._servers = servers
+        self._topology = topology
+        self._subscriptions = tuple(subscriptions)
+        self._batch = batch
+        self._fetch_wait = fetch_wait
+
+    async def run(self, stop: asyncio.Event) -> None:
+        broker = NatsBroker(self._servers, logger=None, log_level=logging.DEBUG)
+        for subscription in self._subscriptions:
+            consumer = EventConsumer(
+                self._nc, subscription.durable, subscription.handler, topology=self._topology,
+                on_dead_letter=subscription.on_dead_letter, heartbeat=subscription.heartbeat,
+            )  # fmt: skip
+            consumer.stop_when(stop)
+            for durable, stream in consumer.bindings():
+                self._bind(broker, consumer, durable, stream)
+        await broker.start()
+        for subscription in self._subscriptions:
+            log.info("consumer.started", consumer=subscription.durable, runtime="faststream")
+        try:
+            await stop.wait()
+        finally:
+            await broker.stop()
+            for subscription in self._subscriptions:
+                log.info("consumer.stopped", consumer=subscription.durable)
+
+    def _bind(self, broker: NatsBroker, consumer: EventConsumer, durable: str, stream: str) -> None:
+        config = self._topology.consumers[stream][durable]
+        subjects = config.get("filter_subjects") or [config.get("filter_subject", ">")]
+
+        async def on_message(message: NatsMessage) -> None:
+            try:
+                await consumer.handle(message.raw_message)
+            except Exception:
+                # Not even dead-lettering worked (NATS or a hook failing): leave the message
+                # unacknowledged, so it comes back after ack_wait.
+                log.exception("consumer.handle_failed", consumer=durable)
+
+        broker.subscriber(
+            subjects[0],
+            stream=JStream(stream, declare=False),
+            durable=durable,
+            pull_sub=PullSub(batch_size=self._batch, timeout=self._fetch_wait),
+            ack_policy=AckPolicy.MANUAL,
+            title=durable,
+            description=config.get("description"),
+        )(on_message)
