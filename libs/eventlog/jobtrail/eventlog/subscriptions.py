@@ -44,6 +44,9 @@ class Subscription:
     on_dead_letter: DeadLetterHook | None = None
     # Seconds between `in_progress` signals while a long handler runs (AI jobs).
     heartbeat: float | None = None
+    # Messages fetched at once; faststream handles a fetched batch concurrently, so this is
+    # also how many this copy works on at a time.
+    batch: int = 16
 
 
 class FaststreamConsumers:
@@ -55,14 +58,12 @@ class FaststreamConsumers:
         servers: str,
         topology: Topology,
         subscriptions: Sequence[Subscription],
-        batch: int = 16,
         fetch_wait: float = 1.0,
     ) -> None:
         self._nc = nc
         self._servers = servers
         self._topology = topology
         self._subscriptions = tuple(subscriptions)
-        self._batch = batch
         self._fetch_wait = fetch_wait
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -74,7 +75,7 @@ class FaststreamConsumers:
             )  # fmt: skip
             consumer.stop_when(stop)
             for durable, stream in consumer.bindings():
-                self._bind(broker, consumer, durable, stream)
+                self._bind(broker, consumer, durable, stream, subscription.batch)
         await broker.start()
         for subscription in self._subscriptions:
             log.info("consumer.started", consumer=subscription.durable, runtime="faststream")
@@ -85,7 +86,9 @@ class FaststreamConsumers:
             for subscription in self._subscriptions:
                 log.info("consumer.stopped", consumer=subscription.durable)
 
-    def _bind(self, broker: NatsBroker, consumer: EventConsumer, durable: str, stream: str) -> None:
+    def _bind(
+        self, broker: NatsBroker, consumer: EventConsumer, durable: str, stream: str, batch: int
+    ) -> None:
         config = self._topology.consumers[stream][durable]
         subjects = config.get("filter_subjects") or [config.get("filter_subject", ">")]
 
@@ -101,7 +104,7 @@ class FaststreamConsumers:
             subjects[0],
             stream=JStream(stream, declare=False),
             durable=durable,
-            pull_sub=PullSub(batch_size=self._batch, timeout=self._fetch_wait),
+            pull_sub=PullSub(batch_size=batch, timeout=self._fetch_wait),
             ack_policy=AckPolicy.MANUAL,
             title=durable,
             description=config.get("description"),

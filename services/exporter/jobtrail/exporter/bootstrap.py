@@ -9,8 +9,9 @@ from functools import partial
 
 from jobtrail.blobs import BlobStore
 from jobtrail.docstore import DocumentStore, open_document_store
-from jobtrail.eventlog import EventConsumer, EventStore
+from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.connection import JetStreamLink, jetstream
+from jobtrail.eventlog.subscriptions import FaststreamConsumers, Subscription
 from jobtrail.exporter.handlers import ExporterDeps, on_dead_letter, render_export
 from jobtrail.exporter.pdf import warm_up
 from jobtrail.exporter.settings import ExporterSettings
@@ -27,19 +28,20 @@ async def setup(settings: ExporterSettings) -> AsyncIterator[ServiceParts]:
     async with jetstream(settings.nats_url, "exporter", CONSUMERS) as link:
         documents = await open_document_store(settings.effective_docstore_url)
         try:
-            yield _parts(link, documents, await BlobStore.open(settings))
+            yield _parts(settings, link, documents, await BlobStore.open(settings))
         finally:
             await documents.close()
 
 
-def _parts(link: JetStreamLink, documents: DocumentStore, files: BlobStore) -> ServiceParts:
+def _parts(
+    settings: ExporterSettings, link: JetStreamLink, documents: DocumentStore, files: BlobStore
+) -> ServiceParts:
     deps = ExporterDeps(EventStore(link.nc), documents, files)
-    consumer = EventConsumer(
-        link.nc,
-        CONSUMER,
-        partial(render_export, deps=deps),
-        topology=link.topology,
-        on_dead_letter=on_dead_letter(deps),
-    )
+    # The pilot of the faststream runtime (ARCHITECTURE.md, "Subscriptions and faststream").
+    render = Subscription(
+        CONSUMER, partial(render_export, deps=deps), on_dead_letter=on_dead_letter(deps),
+        batch=4,  # renders at a time in this copy (typst and python-docx run in threads)
+    )  # fmt: skip
+    consumers = FaststreamConsumers(link.nc, settings.nats_url, link.topology, [render])
     checks = {**link.checks, "s3": files.ping, "documents": documents.ping}
-    return ServiceParts(checks=checks, tasks=[consumer.run])
+    return ServiceParts(checks=checks, tasks=[consumers.run])
