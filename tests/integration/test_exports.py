@@ -142,7 +142,7 @@ async def test_requests_that_cannot_render_are_refused_with_what_to_do(system: S
 
     unknown = await ada.post(f"{path}/2/exports", json={"template": "fancy"})
     assert unknown.status_code == 422
-    assert "classic, modern" in unknown.json()["detail"]
+    assert "'classic' or 'modern'" in unknown.json()["detail"]  # the choices, named
     no_letter = await ada.post(f"{path}/2/exports", json={"document": "cover_letter"})
     assert no_letter.status_code == 422
     assert "cover_letter_id" in no_letter.json()["detail"]

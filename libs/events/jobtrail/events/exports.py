@@ -6,7 +6,7 @@ carry ids, versions and hashes, never the document or the file.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, get_args
 from uuid import UUID
 
 from jobtrail.events.envelope import Event
@@ -15,7 +15,8 @@ ExportDocument = Literal["resume", "cover_letter"]
 ExportFormat = Literal["pdf", "docx"]
 # The export templates: one list for the gateway (which refuses others) and the exporter
 # (which renders each in every format).
-TEMPLATES = ("classic", "modern")
+ExportTemplate = Literal["classic", "modern"]
+TEMPLATES: tuple[str, ...] = get_args(ExportTemplate)
 
 
 class ExportRequested(Event):

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from jobtrail.domain.exports import ExportOrder
-from jobtrail.events.exports import TEMPLATES
+from jobtrail.events.exports import ExportTemplate
 from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep, IdempotencyKey
 from jobtrail.gateway.api.inputs import INT32_MAX, Version
 from jobtrail.gateway.errors import Conflict
@@ -26,7 +26,7 @@ DOWNLOAD_SECONDS = 900
 class ExportRequest(BaseModel):
     document: Literal["resume", "cover_letter"] = "resume"
     format: Literal["pdf", "docx"] = "pdf"
-    template: str = Field(default="classic", description=f"one of: {', '.join(TEMPLATES)}")
+    template: ExportTemplate = Field(default="classic", description="the look of the file")
     cover_letter_id: UUID | None = Field(
         default=None, description="the cover letter document, when `document` is cover_letter"
     )
@@ -102,7 +102,7 @@ async def export_resume_version(
 class ApplicationExportRequest(BaseModel):
     document: Literal["resume", "cover_letter"] = "resume"
     format: Literal["pdf", "docx"] = "pdf"
-    template: str = Field(default="classic", description=f"one of: {', '.join(TEMPLATES)}")
+    template: ExportTemplate = Field(default="classic", description="the look of the file")
 
 
 @router.post("/applications/{application_id}/exports", status_code=status.HTTP_202_ACCEPTED)
