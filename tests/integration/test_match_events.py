@@ -54,26 +54,31 @@ async def _held_by_jobs(system: System, resume_id: str, user_id: str) -> Scores:
 
 
 async def _runs(system: System, resume_id: str) -> tuple[Any, Any]:
-    """(the jobs service's run of version 1, the gateway's copy of it)."""
+    """(the jobs service's run of version 1, the gateway's copy of it); None before one is."""
     theirs = gateway_tables.match_runs
     async with system.engines["admin"].connect() as connection:
         jobs_run = (await connection.execute(
             sa.select(match_runs.c.visible, match_runs.c.candidates, match_runs.c.outside,
                       match_runs.c.formula)
             .where(match_runs.c.resume_id == UUID(resume_id), match_runs.c.version == 1)
-        )).one()  # fmt: skip
+        )).one_or_none()  # fmt: skip
         gateway_run = (await connection.execute(
             sa.select(theirs.c.visible, theirs.c.candidates, theirs.c.outside, theirs.c.formula)
             .where(theirs.c.resume_id == UUID(resume_id), theirs.c.version == 1)
         )).one_or_none()  # fmt: skip
-    return tuple(jobs_run), tuple(gateway_run) if gateway_run else None
+    return (tuple(jobs_run) if jobs_run else None), (tuple(gateway_run) if gateway_run else None)
 
 
 async def _equal_to_jobs(system: System, caller: Caller, resume_id: str) -> Scores | None:
     page, listed = await _listed(caller, resume_id)
     held = await _held_by_jobs(system, resume_id, caller.user_id)
     jobs_run, gateway_run = await _runs(system, resume_id)
-    if page["status"] == "complete" and listed == held and jobs_run == gateway_run:
+    if (
+        jobs_run is not None
+        and page["status"] == "complete"
+        and listed == held
+        and (jobs_run == gateway_run)
+    ):
         return listed
     return None
 

@@ -26,8 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jobtrail.domain.applications import IdempotencyKeyReused
 from jobtrail.events import uuid7
+from jobtrail.gateway.readmodels.tables import metadata
 
-metadata = sa.MetaData(schema="gateway")
 idempotency_keys = sa.Table(
     "idempotency_keys",
     metadata,

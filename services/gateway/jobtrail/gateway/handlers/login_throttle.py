@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from jobtrail.gateway.domain.users import normalise_email
 from jobtrail.gateway.errors import TooManyRequests
+from jobtrail.gateway.readmodels.tables import metadata
 from jobtrail.gateway.settings import GatewaySettings
 
-metadata = sa.MetaData(schema="gateway")
 login_failures = sa.Table(
     "login_failures",
     metadata,
@@ -29,6 +29,8 @@ login_failures = sa.Table(
     sa.Column("account", sa.Text, nullable=False),
     sa.Column("address", sa.Text, nullable=False),
     sa.Column("failed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("login_failures_account", "account", "failed_at"),
+    sa.Index("login_failures_address", "address", "failed_at"),
 )
 
 

@@ -94,7 +94,7 @@ audit_log = sa.Table(
     "audit_log",
     metadata,
     sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
-    sa.Column("event_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("event_id", sa.Uuid, nullable=False),
     sa.Column("type", sa.Text, nullable=False),
     sa.Column("aggregate_type", sa.Text, nullable=False),
     sa.Column("aggregate_id", sa.Text, nullable=False, index=True),
@@ -107,6 +107,7 @@ audit_log = sa.Table(
     # 1: sha256(prev_hash || event JSON); 2: every column (readmodels/audit.py).
     sa.Column("hash_version", sa.SmallInteger, nullable=False),
     sa.Column("mac", sa.Text),  # HMAC of the hash, when a key is configured
+    sa.Index("ix_audit_log_event_id", "event_id"),
 )
 
 # Match scores as the jobs service announces them (MatchesScored): its `jobs.matches`,
