@@ -4,7 +4,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 DATA_DIR ?= .data
 CHAOS_KILLS ?= 50
 
-.PHONY: run test test-fast lint format bench eval docs install chaos
+.PHONY: run test test-fast lint format bench eval docs migration install chaos
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -38,6 +38,11 @@ eval: install
 
 docs: install
 	$(UV) run --locked python -m jobtrail.cli.docs docs
+
+# The next migration of a service, generated from its tables against the dev database
+# (`make run` must be running): make migration SERVICE=jobs MESSAGE="postings shortlist"
+migration: install
+	$(UV) run --locked jobtrail db revision $(SERVICE) "$(MESSAGE)"
 
 # The long fault run: CHAOS_KILLS (default 50) kill -9 of every service and server, with
 # repeated PostgreSQL and NATS outages; prints faults injected, work accepted, completed,

@@ -3,9 +3,10 @@ and the dispatch round trip and throughput of our worker path beside Celery + Re
 
 The API figures run the gateway and every service in this process on the stack (as the
 integration tests do). The dispatch figures use the real `ai-worker-run` consumer and
-`EventConsumer` with a no-op handler that publishes "done" on core NATS; the peer is a
-Celery worker (`-P solo -c 1`, one worker) with a Redis broker and result backend, Redis
-from Debian's packages started here on a free port. The same client measures both:
+the AI worker's subscription (faststream, one job at a time) with a no-op handler that
+publishes "done" on core NATS; the peer is a Celery worker (`-P solo -c 1`, one worker)
+with a Redis broker and result backend, Redis from Debian's packages started here on a free
+port. The same client measures both:
 enqueue, then wait until the worker reports the job done.
 """
 
@@ -32,8 +33,10 @@ from benchmarks.context import Bench
 from benchmarks.figures import Figure, Target
 from benchmarks.measurement import Stat, percentile
 from benchmarks.servers import fresh_log, with_fresh_database
-from jobtrail.eventlog import AggregateHistory, EventConsumer, EventStore
+from jobtrail.ai_worker.declarations import RUN
+from jobtrail.eventlog import AggregateHistory, EventStore
 from jobtrail.eventlog.connection import jetstream
+from jobtrail.eventlog.subscriptions import FaststreamConsumers, Subscription
 from jobtrail.events import EventContext, RecordedEvent, seal, uuid7
 from jobtrail.events.ai import AIJobQueued
 from jobtrail.gateway.api.app import create_app
@@ -212,7 +215,7 @@ async def _dispatch_figures(bench: Bench) -> list[Figure]:
             notes=(
                 f"{round_trips} sequential enqueue → worker → done round trips per repetition; "
                 "ours: EventStore.append(AIJobQueued) with the concurrency check → the "
-                "ai-worker-run durable consumer (EventConsumer) → no-op handler → core NATS "
+                "ai-worker-run durable consumer (faststream, ordered) → no-op handler → core NATS "
                 "publish; the median of per-repetition p50s",
                 peer_note,
             ),
@@ -282,9 +285,11 @@ async def _our_worker(bench: Bench) -> AsyncIterator[_OurWorker]:
 
         ours = _OurWorker(EventStore(bench.nc))
         sub = await bench.nc.subscribe("bench.ai.done.*", cb=ours.done)
-        consumer = EventConsumer(link.nc, "ai-worker-run", noop, topology=link.topology)
+        # As the AI worker runs it (on faststream), one job at a time like Celery's solo pool.
+        run = Subscription(RUN, noop, ordered=True)
+        consumers = FaststreamConsumers(link.nc, bench.stack.nats_url, link.topology, [run])
         stop = asyncio.Event()
-        task = asyncio.create_task(consumer.run(stop))
+        task = asyncio.create_task(consumers.run(stop))
         try:
             yield ours
         finally:

@@ -17,6 +17,7 @@ import pytest
 
 from jobtrail.ai_worker.bootstrap import setup as ai_worker_setup
 from jobtrail.ai_worker.cache import ResultCache
+from jobtrail.ai_worker.declarations import SERVICE as AI_WORKER
 from jobtrail.ai_worker.handlers import AIDeps, Pricing, on_dead_letter, run_job
 from jobtrail.ai_worker.llm import Completion, LLMRequest, LLMUnavailable
 from jobtrail.ai_worker.offline import OfflineLLM
@@ -276,7 +277,7 @@ class ScriptedLLM:
 
 def deps_with(system: System, llm: Any) -> AIDeps:
     return AIDeps(
-        events=system.deps.events, documents=system.deps.documents,
+        events=system.events_of(AI_WORKER), documents=system.deps.documents,
         cache=ResultCache(system.engines["ai_worker"]), llm=llm, limiter=RateLimiter(100, 100),
         breaker=CircuitBreaker(), retry=RetryPolicy(attempts=1), pricing=Pricing(1.0, 2.0),
     )  # fmt: skip

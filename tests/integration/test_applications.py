@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from jobtrail.docstore import NewDocumentVersion
 from jobtrail.eventlog.aggregates import Repository
 from jobtrail.events import uuid7
+from jobtrail.notifier.declarations import SERVICE as NOTIFIER
 from jobtrail.notifier.follow_ups import remind_due
 from jobtrail.notifier.tables import follow_ups
 from tests.support.applications import (
@@ -234,7 +235,7 @@ async def test_a_cover_letter_must_be_a_document_of_the_caller(system: System) -
 async def remind(system: System, today: date) -> int:
     """One follow-up sweep of the notifier, as its own role, after any sweep running now."""
     engine = system.engines["notifier"]
-    return await remind_due(Repository(system.deps.events), engine, today, wait=True)
+    return await remind_due(Repository(system.events_of(NOTIFIER)), engine, today, wait=True)
 
 
 async def tracked(system: System, application_id: str, on: date) -> None:

@@ -20,6 +20,7 @@ from jobtrail.gateway.readmodels import projection
 from jobtrail.gateway.readmodels.audit import verify_chain
 from jobtrail.gateway.readmodels.projection import ReadModels
 from jobtrail.gateway.readmodels.projector import checkpoint
+from jobtrail.resume.declarations import SERVICE as RESUME
 from jobtrail.resume.handlers import ResumeDeps, parse_upload
 from tests.support.applications import new_application, parsed_resume, patch
 from tests.support.documents import resume_pdf
@@ -31,7 +32,8 @@ SAMPLE = json.loads((Path(__file__).parents[1] / "data" / "sample.resume.json").
 
 def resume_deps(system: System) -> ResumeDeps:
     deps = system.deps
-    return ResumeDeps(deps.events, deps.documents, deps.files, max_file_bytes=10 * 1024 * 1024)
+    events = system.events_of(RESUME)
+    return ResumeDeps(events, deps.documents, deps.files, max_file_bytes=10 * 1024 * 1024)
 
 
 async def uploaded(system: System, caller: Caller, resume_id: str) -> RecordedEvent:

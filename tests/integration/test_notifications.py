@@ -18,7 +18,7 @@ from jobtrail.eventlog.aggregates import Repository
 from jobtrail.events.ai import AIOutputReady
 from jobtrail.events.exports import ExportReady
 from jobtrail.events.jobs import JobMatched
-from jobtrail.notifier.notices import CONSUMER as NOTIFIER
+from jobtrail.notifier.declarations import NOTIFY
 from jobtrail.notifier.notices import Notifier
 from jobtrail.notifier.settings import NotifierSettings
 from tests.support.applications import (
@@ -67,7 +67,7 @@ async def notified_once(
     envelope = synthetic(event, aggregate_id, caller.user_id)
     seq = await publish(system, envelope)
     found = await eventually(lambda: notifications(caller), lambda items: len(items) >= 1)
-    await consumed(system, NOTIFIER, seq)
+    await consumed(system, NOTIFY.durable, seq)
     # Redeliveries: the notifier's handler gets the very same stored event again.
     (stored,) = [
         r for r in (await system.deps.events.load(envelope.aggregate_type, aggregate_id)).events
@@ -105,7 +105,7 @@ async def test_a_strong_job_match_notifies_once_and_a_weak_one_not_at_all(system
     ada = await system.user()
     weak, weak_job = job_matched(ada, 55)
     seq = await publish(system, synthetic(weak, weak_job, ada.user_id))
-    await consumed(system, NOTIFIER, seq)
+    await consumed(system, NOTIFY.durable, seq)
     assert await notifications(ada) == []
     strong, job_id = job_matched(ada, 91)
     notification = await notified_once(system, ada, strong, job_id, "strong_match")

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from jobtrail.ai_worker.bootstrap import setup as ai_worker_setup
 from jobtrail.ai_worker.settings import AIWorkerSettings
 from jobtrail.cli.database import provision_database
+from jobtrail.eventlog import EventStore
+from jobtrail.eventlog.declarations import Service
 from jobtrail.exporter.bootstrap import setup as exporter_setup
 from jobtrail.exporter.settings import ExporterSettings
 from jobtrail.gateway.api.app import create_app
@@ -56,6 +58,11 @@ class System:
     # An engine per worker service, connected as its role (tests that act as a second copy),
     # and "admin" (the superuser: what operator commands such as `jobtrail replay` use).
     engines: dict[str, AsyncEngine] = field(default_factory=dict)
+
+    def events_of(self, service: Service) -> EventStore:
+        """The event store as `service` appends through it (its declaration checked), for a
+        test that plays a copy of that service."""
+        return EventStore(self.deps.events.client, declared=service)
 
     async def user(self, name: str = "Ada") -> Caller:
         """A newly registered, logged-in user with a unique email."""

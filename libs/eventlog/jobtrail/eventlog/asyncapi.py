@@ -1,27 +1,27 @@
 """The AsyncAPI 3.0.0 document of the event log: channels, messages, senders and consumers.
 
-Channels and messages come from the registered event classes, `receive` operations from the
-durable consumers in deploy/nats, and `send` operations from `EMITTERS` below. Run
-`python -m jobtrail.eventlog.asyncapi [OUT_DIR]` (or `write_docs`) to write `asyncapi.json`.
+Channels and messages come from the registered event classes; `receive` and `send`
+operations from the services' declarations (`jobtrail.eventlog.declarations`): the consumers
+each declares (and their `-retry` twins) and the events each may append. `make docs`
+(`jobtrail.cli.docs`) writes it with every service's declarations.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import sys
+from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from jobtrail.eventlog.topology import Topology, load_topology
+from jobtrail.eventlog.declarations import Service, emitters
 from jobtrail.events.envelope import Envelope, Event
 from jobtrail.events.registry import registry
 from jobtrail.events.schemas import event_schema
 from jobtrail.events.subjects import (
     DLQ_PREFIX,
     EVENTS_PREFIX,
-    EVENTS_STREAM,
     ORIGINAL_SEQUENCE,
     ORIGINAL_SUBJECT,
     RETRY_PREFIX,
@@ -29,50 +29,6 @@ from jobtrail.events.subjects import (
 
 ASYNCAPI_VERSION = "3.0.0"
 DEFAULT_HOST = "localhost:4222"
-SERVICES = ("gateway", "resume", "jobs", "ai-worker", "exporter", "notifier", "cli")
-
-# Which service appends each event type (the receiving side is read from deploy/nats).
-EMITTERS: dict[str, tuple[str, ...]] = {
-    "UserRegistered": ("gateway",),
-    "UserUpdated": ("gateway",),
-    "ProfileUpdated": ("gateway",),
-    "ResumeUploaded": ("gateway",),
-    "ResumeVersionAccepted": ("gateway",),
-    "ResumeParsed": ("resume",),
-    "ResumeRejected": ("resume",),
-    "ResumeRetryRequested": ("cli",),
-    "ResumeVersionCreated": ("gateway", "resume", "ai-worker"),
-    "JobPostingAdded": ("gateway",),
-    "JobPostingIngested": ("jobs",),
-    "JobPostingUpdated": ("gateway",),
-    "JobMatched": ("jobs",),
-    "MatchesScored": ("jobs",),
-    "PostingRequirementsRead": ("jobs",),
-    "IngestionRequested": ("gateway", "cli"),
-    "IngestionCompleted": ("jobs",),
-    "RescoreRequested": ("cli",),
-    "RescoreCompleted": ("jobs",),
-    "AIJobQueued": ("gateway",),
-    "AIJobCancelled": ("gateway",),
-    "AIJobProgressed": ("ai-worker",),
-    "AIOutputReady": ("ai-worker",),
-    "AIJobFailed": ("ai-worker",),
-    "AIJobRetryRequested": ("cli",),
-    "ExportRequested": ("gateway",),
-    "ExportReady": ("exporter",),
-    "ExportFailed": ("exporter",),
-    "ExportRetryRequested": ("cli",),
-    "ApplicationCreated": ("gateway",),
-    "ApplicationStatusChanged": ("gateway",),
-    "ApplicationNoteAdded": ("gateway",),
-    "ApplicationNextStepSet": ("gateway",),
-    "ApplicationFollowUpScheduled": ("gateway",),
-    "ApplicationFollowUpDue": ("notifier",),
-    "AttachmentUploaded": ("gateway",),
-    "NotificationCreated": ("notifier",),
-    "NotificationRead": ("gateway",),
-}
-
 Json = dict[str, Any]
 
 _DESCRIPTION = """\
@@ -93,16 +49,12 @@ def event_classes() -> list[type[Event]]:
     return sorted(ours, key=lambda cls: cls.type)
 
 
-def asyncapi_document(host: str = DEFAULT_HOST, *, topology: Topology | None = None) -> Json:
+def asyncapi_document(services: Sequence[Service], host: str = DEFAULT_HOST) -> Json:
     """The AsyncAPI 3.0.0 document of the NATS event log, its consumers and dead letters."""
-    topology = topology or load_topology()
-    components = _base_components(topology)
+    components = _base_components(services)
     channels: Json = {cls.type: _add_event(cls, components) for cls in event_classes()}
     channels["retries"] = {"$ref": "#/components/channels/retries"}
-    operations = {
-        **_send_operations(),
-        **_receive_operations(topology, channels),
-    }
+    operations = {**_send_operations(services), **_receive_operations(services)}
     return {
         "asyncapi": ASYNCAPI_VERSION,
         "info": _info(),
@@ -114,18 +66,12 @@ def asyncapi_document(host: str = DEFAULT_HOST, *, topology: Topology | None = N
     }
 
 
-def write_docs(out_dir: Path, host: str = DEFAULT_HOST) -> Path:
+def write_docs(services: Sequence[Service], out_dir: Path, host: str = DEFAULT_HOST) -> Path:
     """Write `asyncapi.json` into `out_dir` and return its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "asyncapi.json"
-    path.write_text(json.dumps(asyncapi_document(host), indent=2) + "\n")
+    path.write_text(json.dumps(asyncapi_document(services, host), indent=2) + "\n")
     return path
-
-
-def main(argv: list[str] | None = None) -> None:
-    """`python -m jobtrail.eventlog.asyncapi [OUT_DIR]` (default `docs`)."""
-    args = sys.argv[1:] if argv is None else argv
-    print(write_docs(Path(args[0] if args else "docs")))
 
 
 def _info() -> Json:
@@ -219,10 +165,10 @@ def _put_schema(components: Json, name: str, schema: Json) -> None:
         raise ValueError(f"two different schemas are named {name}: rename one of the models")
 
 
-def _send_operations() -> Json:
+def _send_operations(services: Sequence[Service]) -> Json:
     operations: Json = {}
-    for event_type, services in EMITTERS.items():
-        for service in services:
+    for event_type, names in emitters(services).items():
+        for service in names:
             operations[f"{service}.send.{event_type}"] = {
                 "action": "send",
                 "channel": {"$ref": f"#/channels/{event_type}"},
@@ -233,101 +179,38 @@ def _send_operations() -> Json:
     return operations
 
 
-def _receive_operations(topology: Topology, channels: Json) -> Json:
+def _receive_operations(services: Sequence[Service]) -> Json:
     operations: Json = {}
-    for by_name in topology.consumers.values():
-        for durable, config in by_name.items():
-            names = _consumed_channels(config, channels)
+    for service in services:
+        for consumer in service.consumers:
+            config = consumer.definition()
+            names = [cls.type for cls in consumer.events]
             for name in names:
-                key = durable if len(names) == 1 else f"{durable}.{name}"
-                operations[key] = _receive(durable, config, name, channels[name])
+                key = consumer.durable if len(names) == 1 else f"{consumer.durable}.{name}"
+                operations[key] = _receive(service.name, config, name)
+            retry = consumer.retry_definition()
+            operations[consumer.retry_durable] = _receive(service.name, retry, "retries")
     return operations
 
 
-def _receive(durable: str, config: Json, name: str, channel: Json) -> Json:
+def _receive(service: str, config: Json, channel: str) -> Json:
     operation: Json = {
         "action": "receive",
-        "channel": {"$ref": f"#/channels/{name}"},
-        "title": durable,
-        "description": config.get("description", ""),
-        "tags": [{"name": _service_of(durable)}],
-        "x-durable": durable,
-        "x-max-deliver": config.get("max_deliver"),
-        "x-max-failures": int(config.get("metadata", {}).get("jobtrail_max_failures", 0)) or None,
+        "channel": {"$ref": f"#/channels/{channel}"},
+        "title": config["durable_name"],
+        "description": config["description"],
+        "tags": [{"name": service}],
+        "x-durable": config["durable_name"],
+        "x-max-deliver": config["max_deliver"],
+        "x-max-failures": int(config["metadata"]["jobtrail_max_failures"]),
     }
-    if "messages" in channel:
-        operation["messages"] = [
-            {"$ref": f"#/channels/{name}/messages/{message}"} for message in channel["messages"]
-        ]
+    if channel != "retries":
+        operation["messages"] = [{"$ref": f"#/channels/{channel}/messages/{channel}"}]
     return operation
 
 
-def _consumed_channels(config: Json, channels: Json) -> list[str]:
-    """The channels a consumer's filter subjects select; adds those no class defines yet."""
-    filters = config.get("filter_subjects") or [config.get("filter_subject", f"{EVENTS_PREFIX}.>")]
-    names: list[str] = []
-    for subject in filters:
-        found = _channels_matching(subject, channels)
-        literal = _literal_event_subject(subject)
-        if not found and literal is not None:
-            channels[literal[1]] = _undefined_channel(*literal)
-            found = [literal[1]]
-        names.extend(name for name in found if name not in names)
-    return names
-
-
-def _channels_matching(subject: str, channels: Json) -> list[str]:
-    if subject.startswith(f"{RETRY_PREFIX}."):
-        return ["retries"]
-    return [
-        name
-        for name, channel in channels.items()
-        if "x-aggregate-type" in channel and _matches(subject, _concrete(channel))
-    ]
-
-
-def _literal_event_subject(subject: str) -> tuple[str, str] | None:
-    """(aggregate type, event type) of `jobtrail.events.<aggregate>.*.<Type>`, else None."""
-    tokens = subject.split(".")
-    if len(tokens) != 5 or ".".join(tokens[:2]) != EVENTS_PREFIX:
-        return None
-    if not _is_literal(tokens[2]) or not _is_literal(tokens[4]):
-        return None
-    return tokens[2], tokens[4]
-
-
-def _undefined_channel(aggregate_type: str, event_type: str) -> Json:
-    channel = _event_channel(aggregate_type, event_type)
-    channel["description"] = f"Consumed, but no class in jobtrail.events defines {event_type} yet."
-    return channel
-
-
-def _concrete(channel: Json) -> str:
-    return str(channel["address"]).replace("{aggregate_id}", "x")
-
-
-def _is_literal(token: str) -> bool:
-    return token not in ("*", ">")
-
-
-def _matches(pattern: str, subject: str) -> bool:
-    """NATS subject matching: `*` is one token, a final `>` is one or more."""
-    wanted, parts = pattern.split("."), subject.split(".")
-    for index, part in enumerate(wanted):
-        if part == ">":
-            return len(parts) > index
-        if index >= len(parts) or part not in ("*", parts[index]):
-            return False
-    return len(parts) == len(wanted)
-
-
-def _service_of(durable: str) -> str:
-    known = [s for s in SERVICES if durable.startswith(f"{s}-")]
-    return max(known, key=len) if known else durable
-
-
-def _base_components(topology: Topology) -> Json:
-    durables = sorted(topology.consumers.get(EVENTS_STREAM, {}))
+def _base_components(services: Sequence[Service]) -> Json:
+    durables = sorted(durable for service in services for durable in service.durables)
     types = [cls.type for cls in event_classes()]
     return {
         "schemas": {
@@ -431,7 +314,3 @@ def _dead_letter_headers() -> Json:
             "Jobtrail-Deliveries": "How many times the event was delivered.",
         }
     )
-
-
-if __name__ == "__main__":
-    main()

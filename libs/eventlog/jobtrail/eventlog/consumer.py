@@ -114,6 +114,11 @@ class EventConsumer:
         # dead worker holds a message, not how long a live one may work.
         self._heartbeat = heartbeat
 
+    @property
+    def keepalive_seconds(self) -> float:
+        """How often a delivery in hand is signalled `in_progress` (a third of ack_wait)."""
+        return self._keepalive
+
     def bindings(self) -> list[tuple[str, str]]:
         """(durable, stream) of the consumer and, if defined, of its `-retry` twin."""
         found = [(self.durable, self._stream)]

@@ -14,6 +14,7 @@ from nats.js import JetStreamContext
 from nats.js.errors import APIError
 from pydantic import ValidationError
 
+from jobtrail.eventlog.declarations import Service, UndeclaredEvent
 from jobtrail.eventlog.snapshots import SnapshotStore
 from jobtrail.events.envelope import Envelope, Event, EventContext, RecordedEvent, seal
 from jobtrail.events.errors import ConcurrencyConflict, EventLogError
@@ -55,8 +56,18 @@ class AggregateHistory:
 class EventStore:
     """Appends to and reads from the one append-only stream of domain events."""
 
-    def __init__(self, nc: NATS, stream: str = EVENTS_STREAM, timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        nc: NATS,
+        stream: str = EVENTS_STREAM,
+        timeout: float = 5.0,
+        *,
+        declared: Service | None = None,
+    ) -> None:
+        """`declared`: the service appending through this store; it may append only the
+        events its declaration says it emits (`jobtrail.eventlog.declarations`)."""
         self._nc = nc
+        self._declared = declared
         self._js: JetStreamContext = nc.jetstream(timeout=timeout)
         self._stream = stream
         self._timeout = timeout
@@ -97,6 +108,7 @@ class EventStore:
         """
         if not events:
             return []
+        self._check_declared(events)
         envelopes = seal(
             list(events),
             aggregate_id=history.aggregate_id,
@@ -111,6 +123,16 @@ class EventStore:
         history.events.extend(recorded)
         history.last_seq = recorded[-1].seq
         return recorded
+
+    def _check_declared(self, events: Sequence[Event]) -> None:
+        if self._declared is None:
+            return
+        for event in events:
+            if not self._declared.may_emit(event.type):
+                raise UndeclaredEvent(
+                    f"{self._declared.name} appends {event.type} but does not declare it: "
+                    f"add it to the emits of its declarations module"
+                )
 
     async def publish_many(self, envelopes: Sequence[Envelope], window: int = 1000) -> list[int]:
         """Append many envelopes fast, without concurrency checks (imports, benchmarks)."""

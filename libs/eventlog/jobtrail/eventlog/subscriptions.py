@@ -1,7 +1,7 @@
 """Subscriptions, declared once and run on faststream's JetStream pull subscribers.
 
-A service declares what it consumes as `Subscription`s: the durable consumer (whose
-definition, filter subjects and failure budget live in `deploy/nats/consumers`), the
+A service declares what it consumes as `Subscription`s: the durable consumer it declares
+(`jobtrail.eventlog.declarations`, from which `deploy/nats/consumers` is generated), the
 handler, and what ends the work when a message is dead-lettered. `FaststreamConsumers`
 runs them on a faststream `NatsBroker`: one durable pull subscriber per consumer (and per
 its `-retry` twin on `JOBTRAIL_RETRY`), bound to the consumer deploy/nats defines; faststream
@@ -30,6 +30,7 @@ from faststream.nats import JStream, NatsBroker, NatsMessage, PullSub
 from nats.aio.client import Client as NATS
 
 from jobtrail.eventlog.consumer import DeadLetterHook, EventConsumer, Handler
+from jobtrail.eventlog.declarations import Consumer
 from jobtrail.eventlog.topology import Topology
 
 log = structlog.get_logger("jobtrail.eventlog")
@@ -37,16 +38,23 @@ log = structlog.get_logger("jobtrail.eventlog")
 
 @dataclass(frozen=True)
 class Subscription:
-    """One service's consumption of one durable consumer defined in deploy/nats."""
+    """One service's consumption of one durable consumer it declares."""
 
-    durable: str
+    consumer: Consumer
     handler: Handler
     on_dead_letter: DeadLetterHook | None = None
     # Seconds between `in_progress` signals while a long handler runs (AI jobs).
     heartbeat: float | None = None
-    # Messages fetched at once; faststream handles a fetched batch concurrently, so this is
-    # also how many this copy works on at a time.
+    # Messages fetched at once; faststream handles a fetched batch concurrently, so unless
+    # `ordered`, this is also how many this copy works on at a time.
     batch: int = 16
+    # One at a time, in stream order (a fetched message waiting its turn keeps itself
+    # alive with `in_progress`, so it is not redelivered elsewhere meanwhile).
+    ordered: bool = False
+
+    @property
+    def durable(self) -> str:
+        return self.consumer.durable
 
 
 class FaststreamConsumers:
@@ -66,7 +74,9 @@ class FaststreamConsumers:
         self._subscriptions = tuple(subscriptions)
         self._fetch_wait = fetch_wait
 
-    async def run(self, stop: asyncio.Event) -> None:
+    def broker(self, stop: asyncio.Event) -> NatsBroker:
+        """A faststream broker with a pull subscriber per consumer and per `-retry` twin,
+        not started (`run` starts it; tests may wrap it in faststream's `TestNatsBroker`)."""
         broker = NatsBroker(self._servers, logger=None, log_level=logging.DEBUG)
         for subscription in self._subscriptions:
             consumer = EventConsumer(
@@ -75,7 +85,11 @@ class FaststreamConsumers:
             )  # fmt: skip
             consumer.stop_when(stop)
             for durable, stream in consumer.bindings():
-                self._bind(broker, consumer, durable, stream, subscription.batch)
+                self._bind(broker, consumer, durable, stream, subscription)
+        return broker
+
+    async def run(self, stop: asyncio.Event) -> None:
+        broker = self.broker(stop)
         await broker.start()
         for subscription in self._subscriptions:
             log.info("consumer.started", consumer=subscription.durable, runtime="faststream")
@@ -87,12 +101,18 @@ class FaststreamConsumers:
                 log.info("consumer.stopped", consumer=subscription.durable)
 
     def _bind(
-        self, broker: NatsBroker, consumer: EventConsumer, durable: str, stream: str, batch: int
+        self,
+        broker: NatsBroker,
+        consumer: EventConsumer,
+        durable: str,
+        stream: str,
+        subscription: Subscription,
     ) -> None:
         config = self._topology.consumers[stream][durable]
         subjects = config.get("filter_subjects") or [config.get("filter_subject", ">")]
+        turn = asyncio.Lock() if subscription.ordered else None
 
-        async def on_message(message: NatsMessage) -> None:
+        async def handle(message: NatsMessage) -> None:
             try:
                 await consumer.handle(message.raw_message)
             except Exception:
@@ -100,12 +120,35 @@ class FaststreamConsumers:
                 # unacknowledged, so it comes back after ack_wait.
                 log.exception("consumer.handle_failed", consumer=durable)
 
+        async def on_message(message: NatsMessage) -> None:
+            if turn is None:
+                await handle(message)
+                return
+            # The tasks of a fetched batch start in fetch order and asyncio's lock is FIFO.
+            waiting = asyncio.create_task(_keep_alive(message, consumer.keepalive_seconds))
+            try:
+                async with turn:
+                    waiting.cancel()
+                    await handle(message)
+            finally:
+                waiting.cancel()
+
         broker.subscriber(
             subjects[0],
             stream=JStream(stream, declare=False),
             durable=durable,
-            pull_sub=PullSub(batch_size=batch, timeout=self._fetch_wait),
+            pull_sub=PullSub(batch_size=subscription.batch, timeout=self._fetch_wait),
             ack_policy=AckPolicy.MANUAL,
             title=durable,
             description=config.get("description"),
         )(on_message)
+
+
+async def _keep_alive(message: NatsMessage, every: float) -> None:
+    """Tell the server a fetched message is in hand while it waits for its turn."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await message.raw_message.in_progress()
+        except Exception:  # NATS may be down; a lost signal only risks an idempotent redelivery
+            log.debug("consumer.keepalive_failed", exc_info=True)

@@ -2,8 +2,8 @@
 
 Each test gets a throwaway durable consumer on JOBTRAIL_EVENTS that only sees its own
 aggregate, with max_deliver 3 and 50 ms between attempts; it is deleted afterwards. Every
-test runs twice: on our own fetch loop (`EventConsumer.run`) and on faststream's pull
-subscriber (`FaststreamConsumers`), which must behave the same.
+test runs three times: on our own fetch loop (`EventConsumer.run`) and on faststream's pull
+subscriber (`FaststreamConsumers`), concurrent and `ordered`, which must behave the same.
 """
 
 import asyncio
@@ -19,11 +19,13 @@ from nats.js.api import ConsumerInfo, RawStreamMsg
 from nats.js.errors import NotFoundError
 
 from jobtrail.eventlog.consumer import EventConsumer, PermanentFailure
+from jobtrail.eventlog.declarations import Consumer
 from jobtrail.eventlog.store import EventStore
 from jobtrail.eventlog.subscriptions import FaststreamConsumers, Subscription
 from jobtrail.eventlog.topology import Topology, apply_topology
 from jobtrail.events.envelope import Envelope, RecordedEvent
 from jobtrail.events.ids import uuid7
+from jobtrail.events.resumes import ResumeUploaded
 from jobtrail.events.subjects import DLQ_STREAM, EVENTS_STREAM, dlq_subject, event_subject
 
 pytestmark = pytest.mark.integration
@@ -80,8 +82,10 @@ class ThrowawayConsumer:
         async def on_dead_letter(recorded: RecordedEvent, reason: str) -> None:
             self.dead.append((recorded, reason))
 
-        if self.runtime == "faststream":
-            subscription = Subscription(self.durable, handler, on_dead_letter=on_dead_letter)
+        if self.runtime.startswith("faststream"):
+            declared = Consumer(self.durable, "libs/eventlog consumer test", (ResumeUploaded,))
+            subscription = Subscription(declared, handler, on_dead_letter=on_dead_letter,
+                                        ordered=self.runtime == "faststream-ordered")  # fmt: skip
             runner = FaststreamConsumers(self.nc, self.servers, self.topology, [subscription],
                                          fetch_wait=0.2)  # fmt: skip
             self._task = asyncio.create_task(runner.run(self._stop))
@@ -130,7 +134,7 @@ class ThrowawayConsumer:
         return sum((info.state.subjects or {}).values())
 
 
-@pytest.fixture(params=["nats-py", "faststream"])
+@pytest.fixture(params=["nats-py", "faststream", "faststream-ordered"])
 async def consumer(
     nc: Client, nats_url: str, request: pytest.FixtureRequest
 ) -> AsyncIterator[ThrowawayConsumer]:
@@ -362,6 +366,34 @@ async def test_events_fetched_with_one_waiting_out_an_outage_are_kept_for_it(
     assert {recorded.seq for recorded in consumer.calls} == {first, second}
     info = await consumer.info()
     assert info.num_redelivered == 0
+
+
+async def test_an_ordered_subscription_handles_a_fetched_batch_one_at_a_time_in_order(
+    nc: Client, nats_url: str
+) -> None:
+    consumer = ThrowawayConsumer(nc, nats_url, "faststream-ordered")
+    await apply_topology(nc, consumer.topology)
+    running = 0
+    overlapped = False
+
+    async def slow_first(recorded: RecordedEvent, attempt: int) -> None:
+        nonlocal running, overlapped
+        running += 1
+        overlapped = overlapped or running > 1
+        await asyncio.sleep(0.3 if attempt == 1 else 0.01)
+        running -= 1
+
+    try:
+        published = [(await consumer.publish())[0] for _ in range(5)]
+        consumer.start(slow_first)
+        await until(lambda: consumer.acked(published[-1]))
+    finally:
+        try:
+            await consumer.stop()
+        finally:
+            await nc.jetstream().delete_consumer(EVENTS_STREAM, consumer.durable)
+    assert [recorded.seq for recorded in consumer.calls] == published
+    assert not overlapped
 
 
 async def redeliver_as_if_killed(consumer: ThrowawayConsumer, times: int) -> None:

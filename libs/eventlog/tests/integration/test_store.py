@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 import pytest
 from nats.aio.client import Client
 
+from jobtrail.eventlog.declarations import Service, UndeclaredEvent
 from jobtrail.eventlog.store import AggregateHistory, EventStore
 from jobtrail.events.envelope import Envelope, Event, EventContext, seal
 from jobtrail.events.errors import ConcurrencyConflict
@@ -202,3 +203,22 @@ async def test_reading_past_the_end_yields_nothing(store: EventStore) -> None:
     recorded = await store.append(await store.load("testagg", aggregate_id), things(1), CONTEXT)
     subject = aggregate_filter("testagg", aggregate_id)
     assert [r async for r in store.read(subject=subject, start_seq=recorded[0].seq + 1)] == []
+
+
+class TestThingForgotten(Event):
+    """An event of `testagg` that the declaration below does not list."""
+
+    __test__ = False
+    type: ClassVar[str] = "TestThingForgotten"
+    aggregate_type: ClassVar[str] = "testagg"
+
+
+async def test_a_service_cannot_append_an_event_it_does_not_declare(nc: Client) -> None:
+    declared = EventStore(nc, declared=Service("shop", emits=(TestThingLogged,)))
+    aggregate_id = uuid4()
+    history = await declared.load("testagg", aggregate_id)
+    with pytest.raises(UndeclaredEvent, match="shop appends TestThingForgotten"):
+        await declared.append(history, [TestThingLogged(n=1), TestThingForgotten()], CONTEXT)
+    assert await stored_count(nc, aggregate_id) == 0
+    await declared.append(history, things(2), CONTEXT)
+    assert await stored_count(nc, aggregate_id) == 1

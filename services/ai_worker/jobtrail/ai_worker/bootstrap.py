@@ -10,19 +10,18 @@ from functools import partial
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from jobtrail.ai_worker.cache import MIGRATIONS, SCHEMA, ResultCache
+from jobtrail.ai_worker.declarations import RUN, SERVICE
 from jobtrail.ai_worker.handlers import AIDeps, Pricing, on_dead_letter, run_job
 from jobtrail.ai_worker.llm import LLM
 from jobtrail.ai_worker.offline import OfflineLLM
 from jobtrail.ai_worker.reliability import CircuitBreaker, RateLimiter, RetryPolicy
 from jobtrail.ai_worker.settings import AIWorkerSettings
 from jobtrail.docstore import open_document_store
-from jobtrail.eventlog import EventConsumer, EventStore
+from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.connection import jetstream
+from jobtrail.eventlog.subscriptions import FaststreamConsumers, Subscription
 from jobtrail.runtime import ServiceParts
 from jobtrail.runtime.migrations import upgrade_to_head
-
-CONSUMER = "ai-worker-run"
-CONSUMERS = [CONSUMER]
 
 
 @asynccontextmanager
@@ -31,13 +30,15 @@ async def setup(settings: AIWorkerSettings, llm: LLM | None = None) -> AsyncIter
     job consumer. `llm` overrides the provider the settings choose (tests, benchmarks)."""
     await asyncio.to_thread(upgrade_to_head, settings.database_url, MIGRATIONS, SCHEMA)
     async with AsyncExitStack() as stack:
-        link = await stack.enter_async_context(jetstream(settings.nats_url, "ai-worker", CONSUMERS))
+        link = await stack.enter_async_context(
+            jetstream(settings.nats_url, SERVICE.name, SERVICE.durables)
+        )
         engine = create_async_engine(settings.database_url, pool_size=5)
         stack.push_async_callback(engine.dispose)
         documents = await open_document_store(settings.effective_docstore_url)
         stack.push_async_callback(documents.close)
         deps = AIDeps(
-            events=EventStore(link.nc),
+            events=EventStore(link.nc, declared=SERVICE),
             documents=documents,
             cache=ResultCache(engine),
             llm=llm or await _llm(settings, stack),
@@ -50,13 +51,13 @@ async def setup(settings: AIWorkerSettings, llm: LLM | None = None) -> AsyncIter
             ),
             pricing=_pricing(settings, llm),
         )
-        consumer = EventConsumer(
-            link.nc, CONSUMER, partial(run_job, deps=deps), topology=link.topology,
-            on_dead_letter=on_dead_letter(deps),
-            heartbeat=settings.heartbeat_seconds,
+        run = Subscription(
+            RUN, partial(run_job, deps=deps), on_dead_letter=on_dead_letter(deps),
+            heartbeat=settings.heartbeat_seconds, batch=settings.concurrency,
         )  # fmt: skip
+        consumers = FaststreamConsumers(link.nc, settings.nats_url, link.topology, [run])
         checks = {**link.checks, "documents": documents.ping, "cache": deps.cache.ping}
-        yield ServiceParts(checks=checks, tasks=[consumer.run])
+        yield ServiceParts(checks=checks, tasks=[consumers.run])
 
 
 async def _llm(settings: AIWorkerSettings, stack: AsyncExitStack) -> LLM:

@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from jobtrail.runtime import ServiceSettings
@@ -30,3 +30,5 @@ class AIWorkerSettings(ServiceSettings):
     breaker_failures: int = 5
     breaker_cooldown_seconds: float = 30.0
     heartbeat_seconds: float = 10.0
+    # AI jobs one copy runs at a time (messages fetched at once from ai-worker-run).
+    concurrency: int = Field(default=4, ge=1, le=64)

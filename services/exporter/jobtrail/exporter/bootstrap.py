@@ -12,20 +12,18 @@ from jobtrail.docstore import DocumentStore, open_document_store
 from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.connection import JetStreamLink, jetstream
 from jobtrail.eventlog.subscriptions import FaststreamConsumers, Subscription
+from jobtrail.exporter.declarations import RENDER, SERVICE
 from jobtrail.exporter.handlers import ExporterDeps, on_dead_letter, render_export
 from jobtrail.exporter.pdf import warm_up
 from jobtrail.exporter.settings import ExporterSettings
 from jobtrail.runtime import ServiceParts
-
-CONSUMER = "exporter-render"
-CONSUMERS = [CONSUMER]
 
 
 @asynccontextmanager
 async def setup(settings: ExporterSettings) -> AsyncIterator[ServiceParts]:
     """Connect NATS, the document store and S3; run the render consumer."""
     await asyncio.to_thread(warm_up)
-    async with jetstream(settings.nats_url, "exporter", CONSUMERS) as link:
+    async with jetstream(settings.nats_url, SERVICE.name, SERVICE.durables) as link:
         documents = await open_document_store(settings.effective_docstore_url)
         try:
             yield _parts(settings, link, documents, await BlobStore.open(settings))
@@ -36,10 +34,9 @@ async def setup(settings: ExporterSettings) -> AsyncIterator[ServiceParts]:
 def _parts(
     settings: ExporterSettings, link: JetStreamLink, documents: DocumentStore, files: BlobStore
 ) -> ServiceParts:
-    deps = ExporterDeps(EventStore(link.nc), documents, files)
-    # The pilot of the faststream runtime (ARCHITECTURE.md, "Subscriptions and faststream").
+    deps = ExporterDeps(EventStore(link.nc, declared=SERVICE), documents, files)
     render = Subscription(
-        CONSUMER, partial(render_export, deps=deps), on_dead_letter=on_dead_letter(deps),
+        RENDER, partial(render_export, deps=deps), on_dead_letter=on_dead_letter(deps),
         batch=4,  # renders at a time in this copy (typst and python-docx run in threads)
     )  # fmt: skip
     consumers = FaststreamConsumers(link.nc, settings.nats_url, link.topology, [render])

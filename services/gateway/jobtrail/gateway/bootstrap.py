@@ -19,6 +19,7 @@ from jobtrail.docstore import DocumentStore, open_document_store
 from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.connection import JetStreamLink, jetstream
 from jobtrail.events.subjects import ALL_EVENTS
+from jobtrail.gateway.declarations import SERVICE
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.readmodels.audit import AuditTrail, load_key
 from jobtrail.gateway.readmodels.audit_anchors import AuditAnchorer
@@ -63,7 +64,7 @@ def projectors_for(deps: Deps, audit_engine: AsyncEngine | None = None) -> list[
 @asynccontextmanager
 async def bootstrap(settings: GatewaySettings) -> AsyncIterator[Gateway]:
     """Connect everything the gateway needs; make sure streams, tables and bucket exist."""
-    async with jetstream(settings.nats_url, "gateway", consumers=()) as link:
+    async with jetstream(settings.nats_url, SERVICE.name, consumers=()) as link:
         await asyncio.to_thread(migrate, settings.database_url)
         engine = create_async_engine(settings.database_url, pool_size=10, max_overflow=10)
         # The audit projector appends as its own role when one is configured.
@@ -97,7 +98,8 @@ async def _assemble(
         timedelta(minutes=settings.access_token_minutes),
         timedelta(days=settings.refresh_token_days),
     )
-    deps = Deps(settings, EventStore(link.nc), engine, documents, files, tokens)
+    events = EventStore(link.nc, declared=SERVICE)
+    deps = Deps(settings, events, engine, documents, files, tokens)
     projectors = projectors_for(deps, audit_engine)
 
     async def wake(_: Msg) -> None:

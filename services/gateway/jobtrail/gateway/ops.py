@@ -4,8 +4,12 @@ Everything else in the package is internal; an import-linter contract keeps the 
 the `ops` module of each service.
 """
 
+import jobtrail.gateway.handlers.idempotency
+import jobtrail.gateway.handlers.login_throttle
+import jobtrail.gateway.readmodels.projection  # noqa: F401 - these modules declare tables on metadata
 from jobtrail.gateway.api.app import create_app
 from jobtrail.gateway.bootstrap import MIGRATIONS
+from jobtrail.gateway.declarations import SERVICE
 from jobtrail.gateway.readmodels.audit import (
     ChainReport,
     events_after,
@@ -17,12 +21,13 @@ from jobtrail.gateway.readmodels.audit import (
 from jobtrail.gateway.readmodels.audit_anchors import read_anchors
 from jobtrail.gateway.readmodels.projector import failures
 from jobtrail.gateway.readmodels.replay import ReplayReport, replay
-from jobtrail.gateway.readmodels.tables import SCHEMA
+from jobtrail.gateway.readmodels.tables import SCHEMA, metadata
 from jobtrail.gateway.settings import GatewaySettings
 
 __all__ = [
     "MIGRATIONS",
     "SCHEMA",
+    "SERVICE",
     "ChainReport",
     "GatewaySettings",
     "ReplayReport",
@@ -30,6 +35,7 @@ __all__ = [
     "events_after",
     "failures",
     "load_key",
+    "metadata",
     "passed_over",
     "read_anchors",
     "replay",

@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from jobtrail.docstore import open_document_store
-from jobtrail.eventlog import EventConsumer, EventStore
+from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.connection import JetStreamLink, jetstream
+from jobtrail.eventlog.subscriptions import FaststreamConsumers, Subscription
 from jobtrail.events import EventContext, RecordedEvent
 from jobtrail.events.jobs import IngestionRequested
 from jobtrail.jobs.adapters.feeds import (
@@ -24,6 +25,7 @@ from jobtrail.jobs.adapters.feeds import (
     LeverSource,
     PoliteClient,
 )
+from jobtrail.jobs.declarations import INGEST, MATCH, POSTINGS, PROFILES, RESCORE, SERVICE
 from jobtrail.jobs.embedding import Embedder
 from jobtrail.jobs.handlers import JobsDeps, on_posting, on_profile, on_resume_version
 from jobtrail.jobs.ingestion import Ingestion
@@ -35,7 +37,6 @@ from jobtrail.runtime import ServiceParts
 from jobtrail.runtime.migrations import upgrade_to_head
 from jobtrail.runtime.service import Task
 
-CONSUMERS = ["jobs-postings", "jobs-match", "jobs-profiles", "jobs-ingest", "jobs-rescore"]
 MIGRATIONS = Path(__file__).parent / "migrations"
 ACTOR = "service:jobs"
 
@@ -111,13 +112,13 @@ class Connected:
 async def connected(settings: JobsSettings) -> AsyncIterator[Connected]:
     """Migrated schema, NATS, PostgreSQL, the documents and the embedder (the service, the
     CLI's `jobtrail ingest` and the benchmarks share this)."""
-    async with jetstream(settings.nats_url, "jobs", CONSUMERS) as link:
+    async with jetstream(settings.nats_url, SERVICE.name, SERVICE.durables) as link:
         await asyncio.to_thread(upgrade_to_head, settings.database_url, MIGRATIONS, SCHEMA)
         engine = create_async_engine(settings.database_url, pool_size=5, max_overflow=5)
         documents = await open_document_store(settings.effective_docstore_url)
         try:
             embedder = await asyncio.to_thread(make_embedder, settings)
-            deps = JobsDeps(engine, EventStore(link.nc), documents, embedder)
+            deps = JobsDeps(engine, EventStore(link.nc, declared=SERVICE), documents, embedder)
             ingestion = Ingestion(deps, make_sources(settings), settings.duplicate_similarity)
             yield Connected(link, deps, ingestion)
         finally:
@@ -130,20 +131,22 @@ async def setup(settings: JobsSettings) -> AsyncIterator[ServiceParts]:
     """Migrate the `jobs` schema, load the embedder, run the consumers and feed schedules."""
     async with connected(settings) as parts:
         link, deps, ingestion = parts.link, parts.deps, parts.ingestion
-        consumers = [
-            EventConsumer(link.nc, "jobs-postings", partial(on_posting, deps=deps),
-                          topology=link.topology),
-            EventConsumer(link.nc, "jobs-match", partial(on_resume_version, deps=deps),
-                          topology=link.topology),
-            EventConsumer(link.nc, "jobs-profiles", partial(on_profile, deps=deps),
-                          topology=link.topology),
-            EventConsumer(link.nc, "jobs-ingest",
-                          partial(on_ingestion_requested, deps=deps, ingestion=ingestion),
-                          topology=link.topology),
-            EventConsumer(link.nc, "jobs-rescore", partial(on_rescore_requested, deps=deps),
-                          topology=link.topology),
-        ]  # fmt: skip
-        tasks: list[Task] = [c.run for c in consumers]
+        # In stream order, one at a time, as each was written for (embedding and scoring
+        # are CPU-bound here; a posting's update must not overtake its addition).
+        subscriptions = [
+            Subscription(POSTINGS, partial(on_posting, deps=deps), ordered=True),
+            Subscription(MATCH, partial(on_resume_version, deps=deps), ordered=True),
+            Subscription(PROFILES, partial(on_profile, deps=deps), ordered=True),
+            Subscription(
+                INGEST,
+                partial(on_ingestion_requested, deps=deps, ingestion=ingestion),
+                ordered=True,
+                batch=1,  # a feed run takes minutes: fetch the next one after
+            ),
+            Subscription(RESCORE, partial(on_rescore_requested, deps=deps), ordered=True),
+        ]
+        consumers = FaststreamConsumers(link.nc, settings.nats_url, link.topology, subscriptions)
+        tasks: list[Task] = [consumers.run]
         tasks.append(partial(reembed_stale, deps))
         tasks.append(partial(rescore_in_background, deps))
         if settings.ingest_every_minutes > 0:

@@ -81,16 +81,26 @@ async def on_posting(recorded: RecordedEvent, deps: JobsDeps) -> None:
     if not isinstance(event, JobPostingAdded | JobPostingIngested):
         return
     owner = event.user_id if isinstance(event, JobPostingAdded) else None
+    await ensure_indexed(deps, event, owner)
+    await announcements.publish_requirements(deps.engine, deps.events, recorded, ACTOR,
+                                             [event.job_id])  # fmt: skip
+    await score_posting(recorded, event.job_id, owner, deps)
+
+
+async def ensure_indexed(
+    deps: JobsDeps, event: JobPostingAdded | JobPostingIngested, owner: UUID | None
+) -> bool:
+    """Index the posting unless it is indexed from the same document and formula; whether
+    it was (re)indexed."""
     async with deps.engine.connect() as connection:
         indexed = (await connection.execute(
             sa.select(postings.c.sha256, postings.c.formula)
             .where(postings.c.job_id == event.job_id)
         )).first()  # fmt: skip
-    if indexed is None or tuple(indexed) != (event.sha256, ranking.FORMULA):
-        await index_posting(deps, event, owner)
-    await announcements.publish_requirements(deps.engine, deps.events, recorded, ACTOR,
-                                             [event.job_id])  # fmt: skip
-    await score_posting(recorded, event.job_id, owner, deps)
+    if indexed is not None and tuple(indexed) == (event.sha256, ranking.FORMULA):
+        return False
+    await index_posting(deps, event, owner)
+    return True
 
 
 async def index_posting(
@@ -222,23 +232,8 @@ async def on_resume_version(recorded: RecordedEvent, deps: JobsDeps) -> None:
     event = recorded.event
     if not isinstance(event, ResumeVersionCreated):
         return
-    try:
-        document = await deps.documents.get(event.resume_id, event.version)
-    except DocumentNotFound as missing:
-        raise PermanentFailure(f"the resume version is gone: {missing}") from missing
-    owner = document.owner_id or recorded.envelope.owner_id
-    if owner is None:
-        raise PermanentFailure(f"resume {event.resume_id} has no owner")
-    profile, text = matching.resume_profile(document.content)
-    facts = ranking.resume_facts(document.content)
-    [vector] = await deps.embedder.embed([text])
-    row = {
-        "resume_id": event.resume_id, "version": event.version, "owner_id": owner,
-        "skills": profile.skills, "bullets": profile.bullets, "model": deps.embedder.model,
-        "embedding": vector.tolist(), "created_at": datetime.now(UTC), "facts": facts,
-        "text": text,
-    }  # fmt: skip
-    statement = insert(resume_vectors).values(row)
+    vector_row = await embed_version(recorded, event, deps)
+    owner, facts, text = vector_row["owner_id"], vector_row["facts"], vector_row["text"]
     run = {
         "resume_id": event.resume_id,
         "version": event.version,
@@ -255,18 +250,45 @@ async def on_resume_version(recorded: RecordedEvent, deps: JobsDeps) -> None:
     # Committed before postings are read: a posting committed meanwhile either is read
     # here or, scored on its own side, finds this version (see the module's docstring).
     async with deps.engine.begin() as connection:
-        await connection.execute(
-            statement.on_conflict_do_update(
-                index_elements=[resume_vectors.c.resume_id, resume_vectors.c.version],
-                set_={k: statement.excluded[k] for k in row if k not in ("resume_id", "version")},
-            )
-        )
+        await upsert_vector(connection, vector_row)
         await connection.execute(started.on_conflict_do_nothing())
     scored, visible = await score_version(
-        deps, event.resume_id, event.version, owner, facts, text, vector.tolist()
+        deps, event.resume_id, event.version, owner, facts, text, vector_row["embedding"]
     )
     await store_and_announce(recorded, scored, deps, announce=not event.proposal,
                               run=(event.resume_id, event.version, owner, visible))  # fmt: skip
+
+
+async def embed_version(
+    recorded: RecordedEvent, event: ResumeVersionCreated, deps: JobsDeps
+) -> dict[str, Any]:
+    """The `resume_vectors` row of a resume version: its owner, facts, text and embedding."""
+    try:
+        document = await deps.documents.get(event.resume_id, event.version)
+    except DocumentNotFound as missing:
+        raise PermanentFailure(f"the resume version is gone: {missing}") from missing
+    owner = document.owner_id or recorded.envelope.owner_id
+    if owner is None:
+        raise PermanentFailure(f"resume {event.resume_id} has no owner")
+    profile, text = matching.resume_profile(document.content)
+    facts = ranking.resume_facts(document.content)
+    [vector] = await deps.embedder.embed([text])
+    return {
+        "resume_id": event.resume_id, "version": event.version, "owner_id": owner,
+        "skills": profile.skills, "bullets": profile.bullets, "model": deps.embedder.model,
+        "embedding": vector.tolist(), "created_at": datetime.now(UTC), "facts": facts,
+        "text": text,
+    }  # fmt: skip
+
+
+async def upsert_vector(connection: AsyncConnection, row: dict[str, Any]) -> None:
+    statement = insert(resume_vectors).values(row)
+    await connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=[resume_vectors.c.resume_id, resume_vectors.c.version],
+            set_={k: statement.excluded[k] for k in row if k not in ("resume_id", "version")},
+        )
+    )
 
 
 async def score_version(
@@ -321,14 +343,18 @@ async def on_profile(recorded: RecordedEvent, deps: JobsDeps) -> None:
     event = recorded.event
     if not isinstance(event, ProfileUpdated):
         return
+    async with deps.engine.begin() as connection:
+        await remember_threshold(connection, event)
+
+
+async def remember_threshold(connection: AsyncConnection, event: ProfileUpdated) -> None:
     row = {"user_id": event.user_id,
            "match_threshold": event.profile.preferences.match_threshold}  # fmt: skip
     statement = insert(thresholds).values(row)
-    async with deps.engine.begin() as connection:
-        await connection.execute(statement.on_conflict_do_update(
-            index_elements=[thresholds.c.user_id],
-            set_={"match_threshold": statement.excluded.match_threshold},
-        ))  # fmt: skip
+    await connection.execute(statement.on_conflict_do_update(
+        index_elements=[thresholds.c.user_id],
+        set_={"match_threshold": statement.excluded.match_threshold},
+    ))  # fmt: skip
 
 
 Scored = tuple[UUID, int, UUID, UUID, ranking.Score]

@@ -9,11 +9,24 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobtrail.jobs.bootstrap import MIGRATIONS, connected
+from jobtrail.jobs.declarations import SERVICE
 from jobtrail.jobs.ingestion import RunResult
+from jobtrail.jobs.replay import Rebuilt, rebuild
 from jobtrail.jobs.settings import JobsSettings
-from jobtrail.jobs.tables import SCHEMA, rescores
+from jobtrail.jobs.tables import SCHEMA, metadata, rescores
 
-__all__ = ["MIGRATIONS", "SCHEMA", "JobsSettings", "RunResult", "connected", "rescore_status"]
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA",
+    "SERVICE",
+    "JobsSettings",
+    "Rebuilt",
+    "RunResult",
+    "connected",
+    "metadata",
+    "rebuild",
+    "rescore_status",
+]
 
 
 async def rescore_status(engine: AsyncEngine, rescore_id: UUID | None) -> dict[str, Any] | None:

@@ -35,7 +35,6 @@ from jobtrail.notifier.tables import follow_ups
 
 log = structlog.get_logger("jobtrail.notifier")
 
-CONSUMER = "notifier-follow-ups"
 ACTOR = "service:notifier"
 LOCK = 0x4A54_4655  # "JTFU"
 SWEEP_LIMIT = 500

@@ -18,7 +18,6 @@ from jobtrail.events import EventContext, RecordedEvent
 
 log = structlog.get_logger("jobtrail.notifier")
 
-CONSUMER = "notifier-notify"
 ACTOR = "service:notifier"
 
 

@@ -8,20 +8,20 @@ from functools import partial
 
 from jobtrail.blobs import BlobStore
 from jobtrail.docstore import DocumentStore, open_document_store
-from jobtrail.eventlog import EventConsumer, EventStore
+from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.connection import JetStreamLink, jetstream
+from jobtrail.eventlog.subscriptions import FaststreamConsumers, Subscription
+from jobtrail.resume.declarations import PARSE, SERVICE
 from jobtrail.resume.handlers import ResumeDeps, on_dead_letter, parse_upload
 from jobtrail.resume.llm import LLMConfig, LLMPass
 from jobtrail.resume.settings import ResumeSettings
 from jobtrail.runtime import ServiceParts
 
-CONSUMER = "resume-parse"
-
 
 @asynccontextmanager
 async def setup(settings: ResumeSettings) -> AsyncIterator[ServiceParts]:
     """Connect NATS, the document store and S3; run the parse consumer."""
-    async with jetstream(settings.nats_url, "resume", [CONSUMER]) as link:
+    async with jetstream(settings.nats_url, SERVICE.name, SERVICE.durables) as link:
         documents = await open_document_store(settings.effective_docstore_url)
         llm = _llm_pass(settings)
         try:
@@ -53,16 +53,17 @@ def _parts(
     llm: LLMPass | None = None,
 ) -> ServiceParts:
     deps = ResumeDeps(
-        EventStore(link.nc), documents, files, settings.max_file_bytes, settings.ocr_limits(), llm
-    )
-    consumer = EventConsumer(
-        link.nc,
-        CONSUMER,
+        EventStore(link.nc, declared=SERVICE), documents, files, settings.max_file_bytes,
+        settings.ocr_limits(), llm,
+    )  # fmt: skip
+    parse = Subscription(
+        PARSE,
         partial(parse_upload, deps=deps),
-        topology=link.topology,
         on_dead_letter=on_dead_letter(deps),
         # OCR of a scan may take tens of seconds: tell the server the message is in hand.
         heartbeat=15.0,
+        batch=2,  # uploads parsed at a time in this copy (parsing and OCR run in threads)
     )
+    consumers = FaststreamConsumers(link.nc, settings.nats_url, link.topology, [parse])
     checks = {**link.checks, "s3": files.ping, "documents": documents.ping}
-    return ServiceParts(checks=checks, tasks=[consumer.run])
+    return ServiceParts(checks=checks, tasks=[consumers.run])

@@ -11,9 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jobtrail.cli import dev, ingest, integrity, operations, rescore
+from jobtrail.cli import dev, ingest, integrity, operations, rescore, revisions
 from jobtrail.cli.settings import CliSettings
 from jobtrail.events.subjects import ALL_EVENTS
+from jobtrail.jobs.ops import JobsSettings, Rebuilt
 from jobtrail.stack import StackError
 
 app = typer.Typer(help="Jobtrail operator CLI.", no_args_is_help=True, add_completion=False)
@@ -25,6 +26,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(events_app, name="events")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(docs_app, name="docs")
+app.add_typer(revisions.db_app, name="db")
 app.command("ingest")(ingest.ingest)
 app.command("rescore")(rescore.rescore)
 out = Console()
@@ -47,14 +49,17 @@ def dev_command(
 @app.command("replay")
 def replay(
     projection: Annotated[
-        str, typer.Argument(help="whose projections to rebuild: gateway or notifier")
+        str, typer.Argument(help="whose projections to rebuild: gateway, jobs or notifier")
     ],
 ) -> None:
     """Rebuild a service's projections from the first event without losing what serves
-    meanwhile: the gateway's read models in shadow tables swapped in when done, the
-    notifier's follow-up table merged so that nothing newer is overwritten."""
-    if projection not in ("gateway", "notifier"):
-        out.print(f"[red]unknown projection {projection!r}; known: gateway, notifier[/red]")
+    meanwhile: the gateway's read models in shadow tables swapped in when done, the jobs
+    service's postings, vectors, scores and thresholds upserted, the notifier's follow-up
+    table merged so that nothing newer is overwritten. (The AI worker's result cache is a
+    cache, not a projection, and the exporter keeps no tables: neither has anything to
+    rebuild.)"""
+    if projection not in REPLAYABLE:
+        out.print(f"[red]unknown projection {projection!r}; known: {', '.join(REPLAYABLE)}[/red]")
         raise typer.Exit(2)
     try:
         if projection == "notifier":
@@ -65,12 +70,17 @@ def replay(
                 f"({rebuilt.dropped} stale rows dropped)"
             )
             return
+        if projection == "jobs":
+            _print_jobs_replay(asyncio.run(operations.replay_jobs(JobsSettings())))
+            return
         report = asyncio.run(operations.replay_gateway(CliSettings()))
     except Exception as error:
-        out.print(
-            f"[red]replay failed ({type(error).__name__}: {error}); the read models in service "
-            "were not changed[/red]"
+        kept = (
+            "rows rebuilt so far stay, nothing was deleted; run it again"
+            if projection == "jobs"
+            else "the read models in service were not changed"
         )
+        out.print(f"[red]replay failed ({type(error).__name__}: {error}); {kept}[/red]")
         raise typer.Exit(1) from error
     rate = report.position / report.seconds if report.seconds else 0.0
     out.print(
@@ -81,6 +91,21 @@ def replay(
         out.print(f"[yellow]skipped seq {skipped.seq} ({skipped.type}):[/yellow] {skipped.error}")
     if report.skipped:
         out.print(f"{len(report.skipped)} event(s) skipped; see `jobtrail dlq list`")
+
+
+REPLAYABLE = ("gateway", "jobs", "notifier")
+
+
+def _print_jobs_replay(rebuilt: Rebuilt) -> None:
+    out.print(
+        f"jobs tables rebuilt up to sequence {rebuilt.position} from {rebuilt.events} events "
+        f"in {rebuilt.seconds:.2f} s: {rebuilt.postings} postings ({rebuilt.postings_indexed} "
+        f"indexed again), {rebuilt.versions} resume versions ({rebuilt.versions_embedded} "
+        f"embedded again), {rebuilt.scores} scores "
+        f"({rebuilt.runs} runs), {rebuilt.thresholds} thresholds"
+    )
+    for missing in rebuilt.missing:
+        out.print(f"[yellow]passed over:[/yellow] {missing}")
 
 
 @audit_app.command("verify")

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from jobtrail.cli.declarations import CLI
 from jobtrail.cli.settings import CliSettings
 from jobtrail.domain.retries import RETRYABLE
 from jobtrail.eventlog import EventStore
@@ -30,6 +31,7 @@ from jobtrail.events.subjects import (
     retry_subject,
 )
 from jobtrail.gateway.ops import ReplayReport, failures, replay
+from jobtrail.jobs import ops as jobs_ops
 from jobtrail.notifier import ops as notifier_ops
 
 console = Console(stderr=True)
@@ -47,7 +49,7 @@ async def connections(settings: CliSettings) -> AsyncIterator[Connections]:
     nc = await connect_nats(settings.nats_url, name="jobtrail-cli")
     engine = create_async_engine(settings.database_url)
     try:
-        yield Connections(nc, engine, EventStore(nc))
+        yield Connections(nc, engine, EventStore(nc, declared=CLI))
     finally:
         await engine.dispose()
         await nc.close()
@@ -74,6 +76,18 @@ async def replay_notifier(settings: CliSettings) -> notifier_ops.Rebuilt:
             task = bar.add_task("replaying", total=await c.events.last_sequence() or None)
             return await notifier_ops.rebuild(
                 c.events, c.engine,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )  # fmt: skip
+
+
+async def replay_jobs(settings: jobs_ops.JobsSettings) -> jobs_ops.Rebuilt:
+    """Rebuild the jobs service's tables (postings, vectors, scores, thresholds) from the log,
+    with the service's own adapters (its embedder included)."""
+    async with jobs_ops.connected(settings) as parts:
+        with _progress() as bar:
+            task = bar.add_task("replaying", total=await parts.deps.events.last_sequence() or None)
+            return await jobs_ops.rebuild(
+                parts.deps,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )  # fmt: skip
 

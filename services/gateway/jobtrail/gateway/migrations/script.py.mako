@@ -2,16 +2,31 @@
 
 Revision ID: ${up_revision}
 Revises: ${down_revision | comma,n}
+Create Date: ${create_date}
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 ${imports if imports else ""}
-revision = ${repr(up_revision)}
-down_revision = ${repr(down_revision)}
-branch_labels = None
-depends_on = None
+
+revision: str = ${repr(up_revision)}
+down_revision: str | None = ${repr(down_revision)}
+branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
+depends_on: str | Sequence[str] | None = ${repr(depends_on)}
+
+
+def _schema() -> str:
+    """The schema this run migrates, chosen by `upgrade_to_head`."""
+    return str(context.config.attributes["schema"])
 
 
 def upgrade() -> None:
     ${upgrades if upgrades else "pass"}
+
+
+def downgrade() -> None:
+    ${downgrades if downgrades else "pass"}

@@ -9,8 +9,10 @@ from uuid import uuid4
 
 import pytest
 
-from jobtrail.eventlog.asyncapi import EMITTERS, asyncapi_document, write_docs
-from jobtrail.eventlog.topology import Topology, load_topology
+from jobtrail.cli.declarations import SERVICES
+from jobtrail.eventlog.asyncapi import asyncapi_document, write_docs
+from jobtrail.eventlog.declarations import emitters
+from jobtrail.eventlog.topology import load_topology
 from jobtrail.events.envelope import Envelope, Event, EventContext, seal
 from jobtrail.events.registry import registry
 from jobtrail.events.resumes import ResumeUploaded
@@ -44,7 +46,7 @@ Doc = dict[str, Any]
 
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
-    return asyncapi_document(host="nats.example.org:4222")
+    return asyncapi_document(SERVICES, host="nats.example.org:4222")
 
 
 def our_event_classes() -> list[type[Event]]:
@@ -181,24 +183,13 @@ def test_every_deployed_consumer_receives_with_its_description(document: Doc) ->
 
 
 def test_every_event_type_has_a_sender_and_senders_name_only_known_types(document: Doc) -> None:
-    assert set(EMITTERS) == {cls.type for cls in our_event_classes()}
+    assert set(emitters(SERVICES)) == {cls.type for cls in our_event_classes()}
     sent = {(op["tags"][0]["name"], op["channel"]["$ref"].rsplit("/", 1)[1])
             for op in document["operations"].values() if op["action"] == "send"}  # fmt: skip
     assert ("gateway", "ResumeVersionCreated") in sent
     assert ("resume", "ResumeVersionCreated") in sent
     assert ("resume", "ResumeParsed") in sent
     assert ("gateway", "ResumeParsed") not in sent
-
-
-def test_a_consumer_of_a_type_no_class_defines_gets_a_channel_of_its_own() -> None:
-    config = {"durable_name": "shop-polish", "description": "polish widgets",
-              "filter_subjects": ["jobtrail.events.widget.*.WidgetPolished"]}  # fmt: skip
-    topology = Topology(streams={}, consumers={"JOBTRAIL_EVENTS": {"shop-polish": config}})
-    document = asyncapi_document(topology=topology)
-    assert document["operations"]["shop-polish"]["channel"] == {"$ref": "#/channels/WidgetPolished"}
-    assert document["channels"]["WidgetPolished"]["address"] == (
-        "jobtrail.events.widget.{aggregate_id}.WidgetPolished"
-    )
 
 
 def test_the_dead_letter_channel_documents_its_headers(document: Doc) -> None:
@@ -232,11 +223,11 @@ def test_a_sealed_envelope_is_valid_against_its_message_payload(
 
 
 def test_write_docs_writes_the_document_as_json(tmp_path: Path) -> None:
-    path = write_docs(tmp_path / "docs")
+    path = write_docs(SERVICES, tmp_path / "docs")
     assert path == tmp_path / "docs" / "asyncapi.json"
-    assert json.loads(path.read_text()) == asyncapi_document()
+    assert json.loads(path.read_text()) == asyncapi_document(SERVICES)
 
 
 def test_the_envelope_schema_in_the_document_is_the_envelope() -> None:
-    document = asyncapi_document()
+    document = asyncapi_document(SERVICES)
     assert document["components"]["schemas"]["Envelope"] == Envelope.model_json_schema()

@@ -1,0 +1,46 @@
+"""What the gateway emits (see `jobtrail.eventlog.declarations`).
+
+The gateway runs no durable consumer: its projector reads the whole log in order, with a
+checkpoint per projection (`readmodels/projector.py`).
+"""
+
+from jobtrail.eventlog.declarations import Service
+from jobtrail.events.ai import AIJobCancelled, AIJobQueued
+from jobtrail.events.applications import (
+    ApplicationCreated,
+    ApplicationFollowUpScheduled,
+    ApplicationNextStepSet,
+    ApplicationNoteAdded,
+    ApplicationStatusChanged,
+)
+from jobtrail.events.attachments import AttachmentUploaded
+from jobtrail.events.exports import ExportRequested
+from jobtrail.events.jobs import IngestionRequested, JobPostingAdded, JobPostingUpdated
+from jobtrail.events.notifications import NotificationRead
+from jobtrail.events.resumes import ResumeUploaded, ResumeVersionAccepted, ResumeVersionCreated
+from jobtrail.events.users import ProfileUpdated, UserRegistered, UserUpdated
+
+SERVICE = Service(
+    "gateway",
+    emits=(
+        UserRegistered,
+        UserUpdated,
+        ProfileUpdated,
+        ResumeUploaded,
+        ResumeVersionAccepted,
+        ResumeVersionCreated,
+        JobPostingAdded,
+        JobPostingUpdated,
+        IngestionRequested,
+        AIJobQueued,
+        AIJobCancelled,
+        ExportRequested,
+        ApplicationCreated,
+        ApplicationStatusChanged,
+        ApplicationNoteAdded,
+        ApplicationNextStepSet,
+        ApplicationFollowUpScheduled,
+        AttachmentUploaded,
+        NotificationRead,
+    ),
+)

@@ -1,0 +1,31 @@
+"""What the notifier consumes and emits (see `jobtrail.eventlog.declarations`)."""
+
+from jobtrail.eventlog.declarations import Consumer, Service
+from jobtrail.events.ai import AIJobFailed, AIOutputReady
+from jobtrail.events.applications import (
+    ApplicationFollowUpDue,
+    ApplicationFollowUpScheduled,
+    ApplicationStatusChanged,
+)
+from jobtrail.events.exports import ExportFailed, ExportReady
+from jobtrail.events.jobs import JobMatched
+from jobtrail.events.notifications import NotificationCreated
+
+NOTIFY = Consumer(
+    "notifier-notify",
+    "notifier: exports, AI results, strong matches and follow-ups become notifications",
+    (ExportReady, ExportFailed, AIOutputReady, AIJobFailed, JobMatched, ApplicationFollowUpDue),
+    ack_wait_seconds=30,
+)
+FOLLOW_UPS = Consumer(
+    "notifier-follow-ups",
+    "notifier: keeps each open application's follow-up date for the reminder sweep",
+    (ApplicationFollowUpScheduled, ApplicationStatusChanged, ApplicationFollowUpDue),
+    ack_wait_seconds=30,
+)
+
+SERVICE = Service(
+    "notifier",
+    emits=(ApplicationFollowUpDue, NotificationCreated),
+    consumers=(NOTIFY, FOLLOW_UPS),
+)
