@@ -6,7 +6,7 @@ posting a centroid plus Gaussian noise (cosine to its centroid ≈ 0.7), unit le
 vectors are drawn the same way, as a resume near some topics would be. They are loaded
 with binary COPY into the jobs service's own `jobs.postings` table (its migrations, its
 HNSW index: m=16, ef_construction=64, cosine), and each query runs the service's own
-SQLAlchemy statement (`handlers.nearest_postings`: visible to the user, not a duplicate,
+SQLAlchemy statement (`adapters.store.nearest_postings`: visible to the user, not a duplicate,
 nearest first) for the top 20. Recall@20 compares those ids with an exact numpy search
 over the same vectors in the same run; the baseline is PostgreSQL's exact search (the
 same statement with index scans off), timed on fewer queries.
@@ -47,9 +47,9 @@ from benchmarks.figures import Figure, Target
 from benchmarks.measurement import Stat, percentile
 from jobtrail.jobs import matching as job_matching
 from jobtrail.jobs.adapters.minilm import MiniLMEmbedder
+from jobtrail.jobs.adapters.store import nearest_postings
 from jobtrail.jobs.bootstrap import connected
 from jobtrail.jobs.embedding import Embedder
-from jobtrail.jobs.handlers import nearest_postings
 from jobtrail.jobs.settings import JobsSettings
 from tests.support.system import connection_settings
 

@@ -13,6 +13,8 @@ import httpx
 
 from jobtrail.jobs.adapters.static import MODEL as LOCAL_MODEL
 from jobtrail.jobs.adapters.static import StaticEmbedder
+from jobtrail.jobs.adapters.store import PostgresJobsStore
+from jobtrail.jobs.declarations import SERVICE as JOBS
 from jobtrail.jobs.handlers import JobsDeps, on_posting
 from tests.support.system import Caller, System
 
@@ -227,7 +229,8 @@ async def test_job_matched_is_emitted_once_per_job_and_resume_version(system: Sy
     added = history.events[0]
     assert added.envelope.type == "JobPostingAdded"
     engine = system.engines["jobs"]  # a copy of the jobs service, as its role
-    deps = JobsDeps(engine, system.deps.events, system.deps.documents, StaticEmbedder())
+    deps = JobsDeps(engine, system.events_of(JOBS), system.deps.documents, StaticEmbedder(),
+                    PostgresJobsStore(engine))  # fmt: skip
     await on_posting(added, deps)
     await on_posting(added, deps)
     after = await system.deps.events.load("job", job["job_id"])

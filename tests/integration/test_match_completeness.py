@@ -19,6 +19,7 @@ from jobtrail.events.ids import uuid7
 from jobtrail.gateway.readmodels.tables import match_scores
 from jobtrail.jobs import handlers, ranking
 from jobtrail.jobs.adapters.static import StaticEmbedder
+from jobtrail.jobs.adapters.store import PostgresJobsStore
 from jobtrail.jobs.declarations import SERVICE as JOBS
 from jobtrail.jobs.handlers import JobsDeps, on_posting
 from jobtrail.jobs.tables import matches, postings
@@ -106,8 +107,9 @@ async def test_the_matches_list_says_what_is_pending_until_every_posting_is_scor
     first_event = (await system.deps.events.load("job", first["job_id"])).events[0]
     delivered = RecordedEvent(first_event.envelope.model_copy(update={"event_id": uuid7()}),
                               first_event.seq)  # fmt: skip
-    deps = JobsDeps(system.engines["jobs"], system.events_of(JOBS), system.deps.documents,
-                    StaticEmbedder())  # fmt: skip
+    engine = system.engines["jobs"]
+    deps = JobsDeps(engine, system.events_of(JOBS), system.deps.documents, StaticEmbedder(),
+                    PostgresJobsStore(engine))  # fmt: skip
     await on_posting(delivered, deps)
 
     async def completed() -> dict[str, Any] | None:

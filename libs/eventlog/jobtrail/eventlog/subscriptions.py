@@ -25,9 +25,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import structlog
+from faststream.message import StreamMessage
 from faststream.middlewares import AckPolicy
-from faststream.nats import JStream, NatsBroker, NatsMessage, PullSub
+from faststream.nats import JStream, NatsBroker, PullSub
 from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
 
 from jobtrail.eventlog.consumer import DeadLetterHook, EventConsumer, Handler
 from jobtrail.eventlog.declarations import Consumer
@@ -73,11 +75,16 @@ class FaststreamConsumers:
         self._topology = topology
         self._subscriptions = tuple(subscriptions)
         self._fetch_wait = fetch_wait
+        # Per ordered binding: the fetched messages waiting their turn, and how often they
+        # must signal that they are in hand (`run` keeps them alive in one loop).
+        self._waiting: list[tuple[dict[int, Msg], float]] = []
 
     def broker(self, stop: asyncio.Event) -> NatsBroker:
         """A faststream broker with a pull subscriber per consumer and per `-retry` twin,
         not started (`run` starts it; tests may wrap it in faststream's `TestNatsBroker`)."""
-        broker = NatsBroker(self._servers, logger=None, log_level=logging.DEBUG)
+        # No dependency injection: each handler takes the raw delivery (see `_raw`), which
+        # spares a thread hop per message that resolving `NatsMessage` from the context costs.
+        broker = NatsBroker(self._servers, logger=None, log_level=logging.DEBUG, apply_types=False)
         for subscription in self._subscriptions:
             consumer = EventConsumer(
                 self._nc, subscription.durable, subscription.handler, topology=self._topology,
@@ -91,14 +98,30 @@ class FaststreamConsumers:
     async def run(self, stop: asyncio.Event) -> None:
         broker = self.broker(stop)
         await broker.start()
+        keeping = asyncio.create_task(self._keep_waiting_alive(stop)) if self._waiting else None
         for subscription in self._subscriptions:
             log.info("consumer.started", consumer=subscription.durable, runtime="faststream")
         try:
             await stop.wait()
         finally:
+            if keeping is not None:
+                keeping.cancel()
             await broker.stop()
             for subscription in self._subscriptions:
                 log.info("consumer.stopped", consumer=subscription.durable)
+
+    async def _keep_waiting_alive(self, stop: asyncio.Event) -> None:
+        """Tell the server that fetched messages waiting their turn are in hand (one loop
+        for every ordered binding, at the shortest of their keep-alive intervals)."""
+        every = min(interval for _, interval in self._waiting)
+        while not stop.is_set():
+            await asyncio.sleep(every)
+            for waiting, _ in self._waiting:
+                for message in list(waiting.values()):
+                    try:
+                        await message.in_progress()
+                    except Exception:  # NATS may be down: at worst an idempotent redelivery
+                        log.debug("consumer.keepalive_failed", exc_info=True)
 
     def _bind(
         self,
@@ -111,27 +134,30 @@ class FaststreamConsumers:
         config = self._topology.consumers[stream][durable]
         subjects = config.get("filter_subjects") or [config.get("filter_subject", ">")]
         turn = asyncio.Lock() if subscription.ordered else None
+        waiting: dict[int, Msg] = {}
+        if turn is not None:
+            self._waiting.append((waiting, consumer.keepalive_seconds))
 
-        async def handle(message: NatsMessage) -> None:
+        async def handle(message: Msg) -> None:
             try:
-                await consumer.handle(message.raw_message)
+                await consumer.handle(message)
             except Exception:
                 # Not even dead-lettering worked (NATS or a hook failing): leave the message
                 # unacknowledged, so it comes back after ack_wait.
                 log.exception("consumer.handle_failed", consumer=durable)
 
-        async def on_message(message: NatsMessage) -> None:
+        async def on_message(message: Msg) -> None:
             if turn is None:
                 await handle(message)
                 return
             # The tasks of a fetched batch start in fetch order and asyncio's lock is FIFO.
-            waiting = asyncio.create_task(_keep_alive(message, consumer.keepalive_seconds))
+            waiting[id(message)] = message
             try:
                 async with turn:
-                    waiting.cancel()
+                    waiting.pop(id(message), None)
                     await handle(message)
             finally:
-                waiting.cancel()
+                waiting.pop(id(message), None)
 
         broker.subscriber(
             subjects[0],
@@ -139,16 +165,13 @@ class FaststreamConsumers:
             durable=durable,
             pull_sub=PullSub(batch_size=subscription.batch, timeout=self._fetch_wait),
             ack_policy=AckPolicy.MANUAL,
+            decoder=_raw,
             title=durable,
             description=config.get("description"),
         )(on_message)
 
 
-async def _keep_alive(message: NatsMessage, every: float) -> None:
-    """Tell the server a fetched message is in hand while it waits for its turn."""
-    while True:
-        await asyncio.sleep(every)
-        try:
-            await message.raw_message.in_progress()
-        except Exception:  # NATS may be down; a lost signal only risks an idempotent redelivery
-            log.debug("consumer.keepalive_failed", exc_info=True)
+async def _raw(message: StreamMessage[Msg]) -> Msg:
+    """The delivery as nats-py gives it: `EventConsumer.handle` decodes the envelope itself
+    (faststream's default decoder would parse the JSON once more for nothing)."""
+    return message.raw_message

@@ -13,11 +13,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
-
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from jobtrail.events import Envelope, Event, EventContext, RecordedEvent, seal
 from jobtrail.events.jobs import (
@@ -28,7 +25,6 @@ from jobtrail.events.jobs import (
     PostingRequirementsRead,
 )
 from jobtrail.jobs import ranking
-from jobtrail.jobs.tables import postings
 
 # The scores of one event stay under this many bytes of JSON, well below the streams'
 # 1 MiB message limit whatever the explanations hold (bullets are a resume's own text).
@@ -115,28 +111,21 @@ async def publish_scores(
 
 
 async def publish_requirements(
-    engine: AsyncEngine, events: Publisher, cause: RecordedEvent | None, actor: str,
-    job_ids: Sequence[UUID],
+    held: Sequence[tuple[UUID, str | None, Any]], events: Publisher,
+    cause: RecordedEvent | None, actor: str,
 ) -> None:  # fmt: skip
-    """Publish the requirements the service holds for these postings (those indexed
-    before requirements were extracted hold none, and are skipped)."""
-    if not job_ids:
-        return
-    async with engine.connect() as connection:
-        rows = (await connection.execute(
-            sa.select(postings.c.job_id, postings.c.formula, postings.c.requirements)
-            .where(postings.c.job_id.in_(list(job_ids)))
-        )).all()  # fmt: skip
+    """Publish the requirements the service holds, as (job id, formula, requirements) from
+    `JobsStore.requirements` (postings indexed before requirements were extracted hold
+    none, and are skipped)."""
     envelopes: list[Envelope] = []
-    for row in rows:
-        if not (isinstance(row.requirements, dict) and "required" in row.requirements):
+    for job_id, formula, requirements in held:
+        if not (isinstance(requirements, dict) and "required" in requirements):
             continue
         read = PostingRequirementsRead(
-            job_id=row.job_id, formula=row.formula or ranking.FORMULA,
-            requirements=row.requirements,
-        )  # fmt: skip
-        context = _context(cause, actor, f"requirements-{row.job_id}")
-        envelopes.extend(seal([read], aggregate_id=row.job_id, base_version=0, context=context))
+            job_id=job_id, formula=formula or ranking.FORMULA, requirements=requirements
+        )
+        context = _context(cause, actor, f"requirements-{job_id}")
+        envelopes.extend(seal([read], aggregate_id=job_id, base_version=0, context=context))
     if envelopes:
         await events.publish_many(envelopes)
 

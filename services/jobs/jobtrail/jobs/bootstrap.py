@@ -25,6 +25,7 @@ from jobtrail.jobs.adapters.feeds import (
     LeverSource,
     PoliteClient,
 )
+from jobtrail.jobs.adapters.store import PostgresJobsStore
 from jobtrail.jobs.declarations import INGEST, MATCH, POSTINGS, PROFILES, RESCORE, SERVICE
 from jobtrail.jobs.embedding import Embedder
 from jobtrail.jobs.handlers import JobsDeps, on_posting, on_profile, on_resume_version
@@ -118,7 +119,8 @@ async def connected(settings: JobsSettings) -> AsyncIterator[Connected]:
         documents = await open_document_store(settings.effective_docstore_url)
         try:
             embedder = await asyncio.to_thread(make_embedder, settings)
-            deps = JobsDeps(engine, EventStore(link.nc, declared=SERVICE), documents, embedder)
+            events = EventStore(link.nc, declared=SERVICE)
+            deps = JobsDeps(engine, events, documents, embedder, PostgresJobsStore(engine))
             ingestion = Ingestion(deps, make_sources(settings), settings.duplicate_similarity)
             yield Connected(link, deps, ingestion)
         finally:

@@ -9,6 +9,9 @@ against the resume versions stored so far, and a resume version is committed bef
 scored against the postings stored so far, so whichever commits second sees the other.
 Each version's run is recorded in `match_runs` (complete, with how many visible postings
 were outside its candidate set) for `GET /resumes/{id}/matches` to say how complete it is.
+
+The handlers hold no SQL: the tables are the `JobsStore` port (`ports.py`, implemented by
+`adapters/store.py`), and the use cases take `ScoringDeps`, which unit tests fake.
 """
 
 from __future__ import annotations
@@ -16,17 +19,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
-import sqlalchemy as sa
 import structlog
-from sqlalchemy.dialects.postgresql import distinct_on, insert
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jobtrail.docstore import DocumentNotFound, DocumentStore
+from jobtrail.docstore import DocumentNotFound, DocumentStore, DocumentVersion
 from jobtrail.domain.postings import Posting
 from jobtrail.eventlog import EventStore, PermanentFailure
+from jobtrail.eventlog.aggregates import EventLog as AggregateLog
 from jobtrail.eventlog.aggregates import Repository
 from jobtrail.events import EventContext, RecordedEvent
 from jobtrail.events.jobs import (
@@ -37,14 +39,9 @@ from jobtrail.events.jobs import (
 from jobtrail.events.resumes import ResumeVersionCreated
 from jobtrail.events.users import ProfileUpdated
 from jobtrail.jobs import announcements, matching, ranking
+from jobtrail.jobs.announcements import Publisher
 from jobtrail.jobs.embedding import Embedder
-from jobtrail.jobs.tables import (
-    match_runs,
-    matches,
-    postings,
-    resume_vectors,
-    thresholds,
-)
+from jobtrail.jobs.ports import JobsStore, PostingText
 
 ACTOR = "service:jobs"
 DEFAULT_THRESHOLD = 70
@@ -56,12 +53,37 @@ REFERENCE = 100  # postings a new posting's BM25 is measured among
 log = structlog.get_logger("jobtrail.jobs")
 
 
+class EventLog(AggregateLog, Publisher, Protocol):
+    """The event log as the handlers use it: aggregates, and announcements published."""
+
+
+class ScoringDeps(Protocol):
+    """What the consumers' use cases need; `JobsDeps` in the service, fakes in unit tests."""
+
+    @property
+    def store(self) -> JobsStore: ...
+
+    @property
+    def events(self) -> EventLog: ...
+
+    @property
+    def documents(self) -> DocumentReader: ...
+
+    @property
+    def embedder(self) -> Embedder: ...
+
+
+class DocumentReader(Protocol):
+    async def get(self, doc_id: UUID, version: int | None = None) -> DocumentVersion: ...
+
+
 @dataclass
 class JobsDeps:
-    engine: AsyncEngine
+    engine: AsyncEngine  # for the runs that still hold SQL of their own (ingestion, upkeep)
     events: EventStore
     documents: DocumentStore
     embedder: Embedder
+    store: JobsStore
 
     @property
     def repository(self) -> Repository:
@@ -75,36 +97,32 @@ def dedup_key(company: str | None, title: str, location: str | None) -> str:
     return "|".join([firm, *(" ".join(str(p or "").lower().split()) for p in (title, location))])
 
 
-async def on_posting(recorded: RecordedEvent, deps: JobsDeps) -> None:
+async def on_posting(recorded: RecordedEvent, deps: ScoringDeps) -> None:
     """On JobPostingAdded/Ingested: make sure it is indexed, then score it."""
     event = recorded.event
     if not isinstance(event, JobPostingAdded | JobPostingIngested):
         return
     owner = event.user_id if isinstance(event, JobPostingAdded) else None
     await ensure_indexed(deps, event, owner)
-    await announcements.publish_requirements(deps.engine, deps.events, recorded, ACTOR,
-                                             [event.job_id])  # fmt: skip
+    await announcements.publish_requirements(
+        await deps.store.requirements([event.job_id]), deps.events, recorded, ACTOR
+    )
     await score_posting(recorded, event.job_id, owner, deps)
 
 
 async def ensure_indexed(
-    deps: JobsDeps, event: JobPostingAdded | JobPostingIngested, owner: UUID | None
+    deps: ScoringDeps, event: JobPostingAdded | JobPostingIngested, owner: UUID | None
 ) -> bool:
     """Index the posting unless it is indexed from the same document and formula; whether
     it was (re)indexed."""
-    async with deps.engine.connect() as connection:
-        indexed = (await connection.execute(
-            sa.select(postings.c.sha256, postings.c.formula)
-            .where(postings.c.job_id == event.job_id)
-        )).first()  # fmt: skip
-    if indexed is not None and tuple(indexed) == (event.sha256, ranking.FORMULA):
+    if await deps.store.posting_fingerprint(event.job_id) == (event.sha256, ranking.FORMULA):
         return False
     await index_posting(deps, event, owner)
     return True
 
 
 async def index_posting(
-    deps: JobsDeps, event: JobPostingAdded | JobPostingIngested, owner: UUID | None
+    deps: ScoringDeps, event: JobPostingAdded | JobPostingIngested, owner: UUID | None
 ) -> None:
     try:
         document = await deps.documents.get(event.job_id, event.document_version)
@@ -116,7 +134,7 @@ async def index_posting(
     source, source_id = ("user", None)
     if isinstance(event, JobPostingIngested):
         source, source_id = event.source, event.source_id
-    row = {
+    await deps.store.save_posting({
         "job_id": event.job_id, "owner_id": owner, "source": source, "source_id": source_id,
         "title": posting.get("title") or "", "company": posting.get("company"),
         "location": posting.get("location"),
@@ -127,19 +145,7 @@ async def index_posting(
         "document_version": event.document_version, "sha256": event.sha256,
         "model": deps.embedder.model, "embedding": vector.tolist(),
         "duplicate_of": getattr(event, "duplicate_of", None), "updated_at": datetime.now(UTC),
-    }  # fmt: skip
-    async with deps.engine.begin() as connection:
-        await upsert_posting(connection, row)
-
-
-async def upsert_posting(connection: AsyncConnection, row: dict[str, Any]) -> None:
-    statement = insert(postings).values(row)
-    await connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=[postings.c.job_id],
-            set_={k: statement.excluded[k] for k in row if k != "job_id"},
-        )
-    )
+    })  # fmt: skip
 
 
 def skills_of(wanted: dict[str, Any]) -> list[str]:
@@ -165,69 +171,39 @@ def facts_of(facts: Any, skills: list[str], bullets: list[str]) -> dict[str, Any
             "occupations": [], "years": None, "seniority": None}  # fmt: skip
 
 
-def _posting_text(row: Any) -> str:
-    if row.text:
-        return str(row.text)
-    return ranking.posting_text({"title": row.title, "company": row.company,
-                                 "location": row.location, "skills": list(row.skills)})  # fmt: skip
+def posting_text(posting: PostingText) -> str:
+    if posting.text:
+        return posting.text
+    fields = {"title": posting.title, "company": posting.company,
+              "location": posting.location, "skills": posting.skills}  # fmt: skip
+    return ranking.posting_text(fields)
 
 
 async def score_posting(
-    recorded: RecordedEvent, job_id: UUID, owner: UUID | None, deps: JobsDeps
+    recorded: RecordedEvent, job_id: UUID, owner: UUID | None, deps: ScoringDeps
 ) -> None:
     """Score one posting against the latest version of each resume that may see it."""
-    latest = (
-        sa.select(resume_vectors)
-        .ext(distinct_on(resume_vectors.c.resume_id))
-        .order_by(resume_vectors.c.resume_id, resume_vectors.c.version.desc())
-    )
-    if owner is not None:
-        latest = latest.where(resume_vectors.c.owner_id == owner)
-    latest_cte = latest.cte("latest")
-    posting = postings.alias("p")
-    query = (
-        sa.select(
-            latest_cte.c.resume_id, latest_cte.c.version, latest_cte.c.owner_id,
-            latest_cte.c.skills, latest_cte.c.bullets, latest_cte.c.facts,
-            latest_cte.c.text.label("resume_text"),
-            (1 - latest_cte.c.embedding.cosine_distance(posting.c.embedding)).label("similarity"),
-        )
-        .select_from(latest_cte.join(posting, posting.c.job_id == job_id))
-        .where(posting.c.duplicate_of.is_(None))
-    )  # fmt: skip
-    async with deps.engine.connect() as connection:
-        this = (await connection.execute(
-            sa.select(postings).where(postings.c.job_id == job_id)
-        )).first()  # fmt: skip
-        if this is None:
-            return
-        rows = (await connection.execute(query)).all()
-        if not rows:
-            return
-        # BM25 needs other postings to weigh words by: the ones nearest this one.
-        distance = postings.c.embedding.cosine_distance([float(x) for x in this.embedding])
-        seen = postings.c.owner_id.is_(None) if owner is None else sa.or_(
-            postings.c.owner_id == owner, postings.c.owner_id.is_(None))  # fmt: skip
-        reference = (await connection.execute(
-            sa.select(postings.c.title, postings.c.company, postings.c.location,
-                      postings.c.skills, postings.c.text)
-            .where(seen, postings.c.job_id != job_id, postings.c.duplicate_of.is_(None))
-            .order_by(distance).limit(REFERENCE)
-        )).all()  # fmt: skip
-    lexicon = ranking.Lexicon([_posting_text(this), *(_posting_text(r) for r in reference)])
-    wanted = wanted_of(this.requirements, list(this.skills), this.title)
+    this = await deps.store.posting(job_id)
+    if this is None:
+        return
+    versions = await deps.store.versions_near(job_id, owner)
+    if not versions:
+        return
+    # BM25 needs other postings to weigh words by: the ones nearest this one.
+    reference = await deps.store.reference_postings(this, owner, REFERENCE)
+    lexicon = ranking.Lexicon([posting_text(this), *(posting_text(r) for r in reference)])
+    wanted = wanted_of(this.requirements, this.skills, this.title)
     scored = []
-    for row in rows:
-        facts = facts_of(row.facts, list(row.skills), list(row.bullets))
-        text = row.resume_text or "\n".join([", ".join(row.skills), *row.bullets])
+    for near in versions:
+        facts = facts_of(near.facts, near.skills, near.bullets)
+        text = near.text or "\n".join([", ".join(near.skills), *near.bullets])
         lexical = lexicon.relative(text)[0]
-        result = ranking.score_pair(facts, wanted, float(row.similarity), lexical,
-                                    deps.embedder.model)  # fmt: skip
-        scored.append((row.resume_id, row.version, row.owner_id, job_id, result))
+        result = ranking.score_pair(facts, wanted, near.similarity, lexical, deps.embedder.model)
+        scored.append((near.resume_id, near.version, near.owner_id, job_id, result))
     await store_and_announce(recorded, scored, deps)
 
 
-async def on_resume_version(recorded: RecordedEvent, deps: JobsDeps) -> None:
+async def on_resume_version(recorded: RecordedEvent, deps: ScoringDeps) -> None:
     """On ResumeVersionCreated: embed the version and score the nearest postings."""
     event = recorded.event
     if not isinstance(event, ResumeVersionCreated):
@@ -235,23 +211,13 @@ async def on_resume_version(recorded: RecordedEvent, deps: JobsDeps) -> None:
     vector_row = await embed_version(recorded, event, deps)
     owner, facts, text = vector_row["owner_id"], vector_row["facts"], vector_row["text"]
     run = {
-        "resume_id": event.resume_id,
-        "version": event.version,
-        "owner_id": owner,
-        "status": "scoring",
-        "visible": 0,
-        "candidates": 0,
-        "outside": 0,
-        "formula": ranking.FORMULA,
-        "started_at": datetime.now(UTC),
-        "finished_at": None,
-    }
-    started = insert(match_runs).values(run)
+        "resume_id": event.resume_id, "version": event.version, "owner_id": owner,
+        "status": "scoring", "visible": 0, "candidates": 0, "outside": 0,
+        "formula": ranking.FORMULA, "started_at": datetime.now(UTC), "finished_at": None,
+    }  # fmt: skip
     # Committed before postings are read: a posting committed meanwhile either is read
     # here or, scored on its own side, finds this version (see the module's docstring).
-    async with deps.engine.begin() as connection:
-        await upsert_vector(connection, vector_row)
-        await connection.execute(started.on_conflict_do_nothing())
+    await deps.store.save_version(vector_row, run)
     scored, visible = await score_version(
         deps, event.resume_id, event.version, owner, facts, text, vector_row["embedding"]
     )
@@ -260,7 +226,7 @@ async def on_resume_version(recorded: RecordedEvent, deps: JobsDeps) -> None:
 
 
 async def embed_version(
-    recorded: RecordedEvent, event: ResumeVersionCreated, deps: JobsDeps
+    recorded: RecordedEvent, event: ResumeVersionCreated, deps: ScoringDeps
 ) -> dict[str, Any]:
     """The `resume_vectors` row of a resume version: its owner, facts, text and embedding."""
     try:
@@ -281,80 +247,28 @@ async def embed_version(
     }  # fmt: skip
 
 
-async def upsert_vector(connection: AsyncConnection, row: dict[str, Any]) -> None:
-    statement = insert(resume_vectors).values(row)
-    await connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=[resume_vectors.c.resume_id, resume_vectors.c.version],
-            set_={k: statement.excluded[k] for k in row if k not in ("resume_id", "version")},
-        )
-    )
-
-
 async def score_version(
-    deps: JobsDeps, resume_id: UUID, version: int, owner: UUID, facts: dict[str, Any],
+    deps: ScoringDeps, resume_id: UUID, version: int, owner: UUID, facts: dict[str, Any],
     text: str, vector: list[float],
 ) -> tuple[list[Scored], int]:  # fmt: skip
     """Score a resume version against its candidate set (the CANDIDATES nearest visible
     postings, plus the user's own postings); also how many postings it could see."""
-    visible = sa.select(sa.func.count()).select_from(postings).where(
-        sa.or_(postings.c.owner_id == owner, postings.c.owner_id.is_(None)),
-        postings.c.duplicate_of.is_(None),
-    )  # fmt: skip
-    async with deps.engine.begin() as connection:
-        # HNSW returns at most ef_search rows, fewer after filtering: widen the beam to
-        # the candidates wanted and let it keep scanning past filtered-out rows.
-        await connection.execute(sa.text(f"SET LOCAL hnsw.ef_search = {CANDIDATES}"))
-        await connection.execute(sa.text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
-        rows = list((await connection.execute(nearest_postings(vector, owner, CANDIDATES))).all())
-        if owner is not None:  # postings the user added themselves are always scored
-            found = [r.job_id for r in rows]
-            own = nearest_postings(vector, owner, OWN_CANDIDATES).where(
-                postings.c.owner_id == owner, postings.c.job_id.not_in(found)
-            )
-            rows.extend((await connection.execute(own)).all())
-        count = int((await connection.execute(visible)).scalar() or 0)
-    lexical = ranking.lexical_scores(text, [_posting_text(r) for r in rows])
+    candidates, count = await deps.store.candidates(vector, owner, CANDIDATES, OWN_CANDIDATES)
+    lexical = ranking.lexical_scores(text, [posting_text(c) for c in candidates])
     scored: list[Scored] = [
-        (resume_id, version, owner, r.job_id,
-         ranking.score_pair(facts, wanted_of(r.requirements, list(r.skills), r.title),
-                            float(r.similarity), lexical[i], deps.embedder.model))
-        for i, r in enumerate(rows)
+        (resume_id, version, owner, c.job_id,
+         ranking.score_pair(facts, wanted_of(c.requirements, c.skills, c.title),
+                            c.similarity, lexical[i], deps.embedder.model))
+        for i, c in enumerate(candidates)
     ]  # fmt: skip
-    return scored, max(count, len(rows))
+    return scored, max(count, len(candidates))
 
 
-def nearest_postings(vector: list[float], owner: UUID | None, limit: int) -> sa.Select[Any]:
-    """The postings a user may see, nearest first by cosine distance (the HNSW index)."""
-    distance = postings.c.embedding.cosine_distance(vector)
-    return (
-        sa.select(postings.c.job_id, postings.c.skills, postings.c.requirements,
-                  postings.c.title, postings.c.company, postings.c.location, postings.c.text,
-                  (1 - distance).label("similarity"))
-        .where(sa.or_(postings.c.owner_id == owner, postings.c.owner_id.is_(None)),
-               postings.c.duplicate_of.is_(None))
-        .order_by(distance)
-        .limit(limit)
-    )  # fmt: skip
-
-
-async def on_profile(recorded: RecordedEvent, deps: JobsDeps) -> None:
+async def on_profile(recorded: RecordedEvent, deps: ScoringDeps) -> None:
     """On ProfileUpdated: remember the job seeker's match threshold."""
     event = recorded.event
-    if not isinstance(event, ProfileUpdated):
-        return
-    async with deps.engine.begin() as connection:
-        await remember_threshold(connection, event)
-
-
-async def remember_threshold(connection: AsyncConnection, event: ProfileUpdated) -> None:
-    row = {"user_id": event.user_id,
-           "match_threshold": event.profile.preferences.match_threshold}  # fmt: skip
-    statement = insert(thresholds).values(row)
-    await connection.execute(statement.on_conflict_do_update(
-        index_elements=[thresholds.c.user_id],
-        set_={"match_threshold": statement.excluded.match_threshold},
-    ))  # fmt: skip
+    if isinstance(event, ProfileUpdated):
+        await deps.store.save_threshold(event.user_id, event.profile.preferences.match_threshold)
 
 
 Scored = tuple[UUID, int, UUID, UUID, ranking.Score]
@@ -362,7 +276,7 @@ Run = tuple[UUID, int, UUID, int]  # resume id, version, owner, visible postings
 
 
 async def store_and_announce(
-    recorded: RecordedEvent | None, scored: list[Scored], deps: JobsDeps,
+    recorded: RecordedEvent | None, scored: list[Scored], deps: ScoringDeps,
     announce: bool = True, run: Run | None = None,
 ) -> None:  # fmt: skip
     """Store the scores (and, for a version's own run, that it is complete) in one
@@ -376,37 +290,14 @@ async def store_and_announce(
          "formula": ranking.FORMULA}
         for r, v, o, j, s in scored
     ]  # fmt: skip
-    statement = insert(matches)
-    async with deps.engine.begin() as connection:
-        if rows:
-            await connection.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[matches.c.resume_id, matches.c.resume_version,
-                                    matches.c.job_id],
-                    set_={k: statement.excluded[k] for k in ("score", "explanation", "model",
-                                                            "computed_at", "owner_id",
-                                                            "formula")},
-                ),
-                rows,
-            )  # fmt: skip
-        if run is not None:
-            resume_id, version, owner, visible = run
-            done = {"resume_id": resume_id, "version": version, "owner_id": owner,
-                    "status": "complete", "visible": visible, "candidates": len(rows),
-                    "outside": max(0, visible - len(rows)), "formula": ranking.FORMULA,
-                    "started_at": now, "finished_at": now}  # fmt: skip
-            finished = insert(match_runs).values(done)
-            await connection.execute(finished.on_conflict_do_update(
-                index_elements=[match_runs.c.resume_id, match_runs.c.version],
-                set_={k: finished.excluded[k] for k in ("status", "visible", "candidates",
-                                                        "outside", "formula", "finished_at")},
-            ))  # fmt: skip
-        owners = {o for _, _, o, _, _ in scored}
-        found = await connection.execute(
-            sa.select(thresholds.c.user_id, thresholds.c.match_threshold)
-            .where(thresholds.c.user_id.in_(owners))
-        )  # fmt: skip
-        limits = {row.user_id: row.match_threshold for row in found}
+    done = None
+    if run is not None:
+        resume_id, version, owner, visible = run
+        done = {"resume_id": resume_id, "version": version, "owner_id": owner,
+                "status": "complete", "visible": visible, "candidates": len(rows),
+                "outside": max(0, visible - len(rows)), "formula": ranking.FORMULA,
+                "started_at": now, "finished_at": now}  # fmt: skip
+    limits = await deps.store.save_scores(rows, done)
     await announcements.publish_scores(deps.events, recorded, ACTOR, scored,
                                        deps.embedder.model, now, run)  # fmt: skip
     if not announce or recorded is None:
@@ -418,7 +309,7 @@ async def store_and_announce(
 
 async def _announce(
     recorded: RecordedEvent, job_id: UUID, user_id: UUID, resume_id: UUID, version: int,
-    score: int, deps: JobsDeps,
+    score: int, deps: ScoringDeps,
 ) -> None:  # fmt: skip
     """JobMatched once per (user, job, resume version), whichever side arrived last."""
     matched = JobMatched(
@@ -430,5 +321,6 @@ async def _announce(
         model=deps.embedder.model,
     )
     context = EventContext.caused_by(recorded.envelope, ACTOR).with_owner(user_id)
-    if await deps.repository.execute(Posting, job_id, lambda p: p.match(matched), context):
+    repository = Repository(deps.events)
+    if await repository.execute(Posting, job_id, lambda p: p.match(matched), context):
         log.info("job.matched", job_id=str(job_id), resume_id=str(resume_id), score=score)

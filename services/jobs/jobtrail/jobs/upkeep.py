@@ -199,8 +199,8 @@ async def _refresh_postings(deps: JobsDeps, batch: int) -> int:
             await connection.execute(
                 postings.update().where(postings.c.job_id == job_id).values(**values)
             )
-    await announcements.publish_requirements(deps.engine, deps.events, None, ACTOR,
-                                             [job_id for job_id, _ in stale])  # fmt: skip
+    held = await deps.store.requirements([job_id for job_id, _ in stale])
+    await announcements.publish_requirements(held, deps.events, None, ACTOR)
     return len(stale)
 
 
