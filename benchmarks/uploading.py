@@ -156,8 +156,8 @@ def two_page_pdfs(count: int) -> list[bytes]:
 
 def ocr_seconds_per_page(documents: int) -> list[float]:
     """OCR seconds of each page of `documents` 2-page scans, read as the service reads them."""
-    from jobtrail.resume.formats import extract_text
-    from jobtrail.resume.ocr import OcrLimits
+    from jobtrail.resume.adapters.formats import extract_text
+    from jobtrail.resume.adapters.ocr import OcrLimits
 
     sample: dict[str, Any] = json.loads(SAMPLE.read_text())
     seconds: list[float] = []

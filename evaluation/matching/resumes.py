@@ -151,7 +151,7 @@ class Census:
 @cache
 def load() -> tuple[list[Resume], Census]:
     """Every confidently mapped resume (dotin texts parsed to JSON Resume) and the census."""
-    from jobtrail.resume.parsing import parse
+    from jobtrail.resume.domain.parsing import parse
 
     census = Census()
     resumes: list[Resume] = []

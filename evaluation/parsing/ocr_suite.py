@@ -34,7 +34,7 @@ QUICK_DOCUMENTS = 3
 
 def run(quick: bool) -> str:
     """The Markdown section: field P/R for text PDFs and OCR at each dpi, OCR time per page."""
-    from jobtrail.resume.ocr import OcrLimits
+    from jobtrail.resume.adapters.ocr import OcrLimits
 
     # Generous limits: the figures are about what OCR reads, not about the service's limits.
     limits = OcrLimits(page_seconds=600, document_seconds=3600, threads=1)
@@ -89,9 +89,9 @@ def _documents(count: int) -> Iterator[Rendered]:
 
 def _parsed(data: bytes, limits: Any) -> tuple[dict[str, Any] | None, list[float], str | None]:
     """The parsed document (None on a refusal), OCR seconds per page, and why it failed."""
-    from jobtrail.resume.errors import UnreadableResume
-    from jobtrail.resume.formats import extract_text
-    from jobtrail.resume.parsing import parse
+    from jobtrail.resume.adapters.formats import extract_text
+    from jobtrail.resume.domain.errors import UnreadableResume
+    from jobtrail.resume.domain.parsing import parse
 
     try:
         extracted = extract_text(data, ocr=limits)

@@ -31,8 +31,8 @@ T = TypeVar("T")
 
 def current_document(data: bytes) -> Resume:
     """Extract and parse a PDF or DOCX the way an upload is: `extract_text` then `parse`."""
-    from jobtrail.resume.formats import extract_text
-    from jobtrail.resume.parsing import parse
+    from jobtrail.resume.adapters.formats import extract_text
+    from jobtrail.resume.domain.parsing import parse
 
     extracted = extract_text(data)
     return dict(parse(extracted.text, extracted.lines).document)
@@ -40,7 +40,7 @@ def current_document(data: bytes) -> Resume:
 
 def current_text(text: str) -> Resume:
     """Parse plain text with the current parser."""
-    from jobtrail.resume.parsing import parse
+    from jobtrail.resume.domain.parsing import parse
 
     return dict(parse(text).document)
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from evaluation.parsing.ocr_suite import _percentile
-from jobtrail.resume.ocr import scanned_pages
+from jobtrail.resume.adapters.ocr import scanned_pages
 from tests.support.documents import resume_pdf
 from tests.support.scans import image_pdf, raster_pages
 

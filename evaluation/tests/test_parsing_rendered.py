@@ -14,8 +14,8 @@ from evaluation.parsing import rendered
 from evaluation.parsing.parsers import Failures
 from evaluation.parsing.rendered import DATE_STYLES, LAYOUTS, gold_of, rendered_corpus
 from evaluation.parsing.suite import Timer, score_rendered
-from jobtrail.resume.formats import extract_text
-from jobtrail.resume.parsing import parse
+from jobtrail.resume.adapters.formats import extract_text
+from jobtrail.resume.domain.parsing import parse
 
 
 @pytest.fixture(autouse=True)

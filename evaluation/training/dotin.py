@@ -15,7 +15,7 @@ from html import unescape
 from pathlib import Path
 
 from evaluation.parsing.dotin import unescape_bytes
-from jobtrail.resume.plaintext import unflatten
+from jobtrail.resume.domain.plaintext import unflatten
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "dotin"
 TRAIN_ZIP = DATA / "545_cvs_train_v2.zip"

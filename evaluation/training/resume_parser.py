@@ -34,13 +34,13 @@ from evaluation.parsing.dotin import gold_fields, read_cv
 from evaluation.parsing.rendered import split_of
 from evaluation.parsing.scorer import Table, fields_of, match_count, score_documents
 from evaluation.training import dotin
-from jobtrail.resume import experience, fields, linekinds
-from jobtrail.resume.dates import find_dates
-from jobtrail.resume.entries import line_kinds
-from jobtrail.resume.lines import Line, logical_lines
-from jobtrail.resume.parsing import parse
-from jobtrail.resume.plaintext import tidy
-from jobtrail.resume.sections import find_sections
+from jobtrail.resume.domain import experience, fields, linekinds
+from jobtrail.resume.domain.dates import find_dates
+from jobtrail.resume.domain.entries import line_kinds
+from jobtrail.resume.domain.lines import Line, logical_lines
+from jobtrail.resume.domain.parsing import parse
+from jobtrail.resume.domain.plaintext import tidy
+from jobtrail.resume.domain.sections import find_sections
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "services" / "resume" / "jobtrail" / "resume" / "models"
@@ -358,8 +358,8 @@ def rendered_line_sequences() -> Iterator[tuple[list[Line], list[str], list[str]
     the styles extraction kept: a line naming a gold employer, title, school or degree, or
     a short dated line, is an ENTRY line."""
     from evaluation.parsing.rendered import rendered_corpus
-    from jobtrail.resume.formats import extract_text
-    from jobtrail.resume.parsing import styles_of
+    from jobtrail.resume.adapters.formats import extract_text
+    from jobtrail.resume.domain.parsing import styles_of
 
     stems = fake_stems("train")
     for rendered in rendered_corpus("dev"):
@@ -499,7 +499,7 @@ def rendered_table(documents: list[tuple[Any, str, Any]]) -> Any:
 def rendered_documents() -> list[tuple[Any, str, Any]]:
     """The rendered corpus's documents of the fake dev resumes: gold, text, styled lines."""
     from evaluation.parsing.rendered import rendered_corpus
-    from jobtrail.resume.formats import extract_text
+    from jobtrail.resume.adapters.formats import extract_text
 
     stems = fake_stems("dev")
     found = []

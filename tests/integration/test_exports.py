@@ -14,8 +14,8 @@ from jobtrail.docstore import NewDocumentVersion
 from jobtrail.eventlog import AggregateHistory
 from jobtrail.events import EventContext, uuid7
 from jobtrail.events.exports import ExportRequested
-from jobtrail.resume.formats import extract_text
-from jobtrail.resume.parsing import parse_resume
+from jobtrail.resume.adapters.formats import extract_text
+from jobtrail.resume.domain.parsing import parse_resume
 from tests.support.exports import download, settled_export
 from tests.support.system import Caller, System
 

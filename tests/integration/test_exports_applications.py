@@ -6,7 +6,7 @@ from uuid import UUID
 
 from jobtrail.docstore import NewDocumentVersion
 from jobtrail.events import uuid7
-from jobtrail.resume.formats import extract_text
+from jobtrail.resume.adapters.formats import extract_text
 from tests.support.applications import new_application, parsed_resume
 from tests.support.exports import download, settled_export
 from tests.support.system import System

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from jobtrail.exporter.layout import HEADINGS
 from jobtrail.exporter.render import TEMPLATES, UnknownTemplate, render_letter, render_resume
-from jobtrail.resume.formats import extract_text
+from jobtrail.resume.adapters.formats import extract_text
 
 DATA = Path(__file__).resolve().parents[4] / "tests" / "data"
 CYRILLIC = "Анна Сергеевна Кузнецова"

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from jobtrail.exporter.render import TEMPLATES, render_resume
-from jobtrail.resume.formats import extract_text
-from jobtrail.resume.parsing import parse_resume
+from jobtrail.resume.adapters.formats import extract_text
+from jobtrail.resume.domain.parsing import parse_resume
 
 DATA = Path(__file__).resolve().parents[4] / "tests" / "data"
 SAMPLES = sorted((DATA / "jsonresume-fake").glob("*.json"))[:6]

@@ -11,9 +11,9 @@ from jobtrail.docstore import DocumentStore, open_document_store
 from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.connection import JetStreamLink, jetstream
 from jobtrail.eventlog.subscriptions import FaststreamConsumers, Subscription
+from jobtrail.resume.adapters.llm import LLMConfig, LLMPass
 from jobtrail.resume.declarations import PARSE, SERVICE
 from jobtrail.resume.handlers import ResumeDeps, on_dead_letter, parse_upload
-from jobtrail.resume.llm import LLMConfig, LLMPass
 from jobtrail.resume.settings import ResumeSettings
 from jobtrail.runtime import ServiceParts
 

@@ -34,9 +34,9 @@ from jobtrail.events.resumes import (
     ResumeVersionCreated,
 )
 from jobtrail.resume import report
-from jobtrail.resume.errors import UnreadableResume, file_gone, internal_error
-from jobtrail.resume.llm import LLMPass
-from jobtrail.resume.ocr import OcrLimits
+from jobtrail.resume.adapters.llm import LLMPass
+from jobtrail.resume.adapters.ocr import OcrLimits
+from jobtrail.resume.domain.errors import UnreadableResume, file_gone, internal_error
 from jobtrail.resume.reading import ReadResume, read_resume
 
 ACTOR = "service:resume"

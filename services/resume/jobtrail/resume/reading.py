@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from jobtrail.jsonresume import validate_json_resume
-from jobtrail.resume.errors import UnreadableResume
-from jobtrail.resume.formats import Extracted, OcrLimits, extract_text
-from jobtrail.resume.ocr import OcrStats
-from jobtrail.resume.parsing import Parsed, parse
+from jobtrail.resume.adapters.formats import Extracted, OcrLimits, extract_text
+from jobtrail.resume.adapters.ocr import OcrStats
+from jobtrail.resume.domain.errors import UnreadableResume
+from jobtrail.resume.domain.parsing import Parsed, parse
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from jobtrail.events.parse_reports import (
     Provenance,
     SectionFound,
 )
-from jobtrail.resume.formats import Extracted
-from jobtrail.resume.llm import leaves, normalised
-from jobtrail.resume.parsing import UNSURE_BELOW, Parsed
+from jobtrail.resume.adapters.formats import Extracted
+from jobtrail.resume.adapters.llm import leaves, normalised
+from jobtrail.resume.domain.parsing import UNSURE_BELOW, Parsed
 
 __all__ = ["MAX_UNPLACED", "UNSURE_BELOW", "build", "not_parsed", "parser_version"]
 

@@ -5,7 +5,7 @@ from typing import Literal
 from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from jobtrail.resume.ocr import OcrLimits
+from jobtrail.resume.adapters.ocr import OcrLimits
 from jobtrail.runtime import ServiceSettings
 
 

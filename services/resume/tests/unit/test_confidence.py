@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from jobtrail.resume import fields, linekinds
-from jobtrail.resume.confidence import leaves
-from jobtrail.resume.layout import StyledLine
-from jobtrail.resume.parsing import DROP_BELOW, UNSURE_BELOW, parse, parse_resume, styles_of
+from jobtrail.resume.domain import fields, linekinds
+from jobtrail.resume.domain.confidence import leaves
+from jobtrail.resume.domain.layout import StyledLine
+from jobtrail.resume.domain.parsing import DROP_BELOW, UNSURE_BELOW, parse, parse_resume, styles_of
 
 TEXT = """\
 Jane Doe

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobtrail.resume.dates import find_dates
+from jobtrail.resume.domain.dates import find_dates
 
 
 @pytest.mark.parametrize(

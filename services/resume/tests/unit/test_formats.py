@@ -13,8 +13,8 @@ from typing import Any
 import docx
 import pytest
 
-from jobtrail.resume.errors import UnreadableResume
-from jobtrail.resume.formats import extract_text, sniff
+from jobtrail.resume.adapters.formats import extract_text, sniff
+from jobtrail.resume.domain.errors import UnreadableResume
 from tests.support.bad_files import (
     corrupt_docx,
     corrupt_pdf,

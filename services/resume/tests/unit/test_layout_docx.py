@@ -15,8 +15,8 @@ from docx.oxml import parse_xml
 from docx.shared import Inches, Pt
 from docx.table import Table, _Cell
 
-from jobtrail.resume.formats import Extracted, extract_text
-from jobtrail.resume.word import read_docx
+from jobtrail.resume.adapters.formats import Extracted, extract_text
+from jobtrail.resume.adapters.word import read_docx
 
 EXPERIENCE = [
     "Experience",

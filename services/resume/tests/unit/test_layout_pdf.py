@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from jobtrail.resume.errors import UnreadableResume
-from jobtrail.resume.formats import Extracted, extract_text
-from jobtrail.resume.pdf import pages_without_text, read_pdf
+from jobtrail.resume.adapters.formats import Extracted, extract_text
+from jobtrail.resume.adapters.pdf import pages_without_text, read_pdf
+from jobtrail.resume.domain.errors import UnreadableResume
 from tests.support.documents import typst_pdf
 
 PREAMBLE = """\

@@ -23,9 +23,8 @@ from starlette.routing import Route
 
 from jobtrail.jsonresume import validate_json_resume
 from jobtrail.resume import report
-from jobtrail.resume.formats import Extracted
-from jobtrail.resume.handlers import _understand
-from jobtrail.resume.llm import (
+from jobtrail.resume.adapters.formats import Extracted
+from jobtrail.resume.adapters.llm import (
     LLM_CONFIDENCE,
     SYSTEM,
     LLMConfig,
@@ -35,7 +34,8 @@ from jobtrail.resume.llm import (
     ground,
     read_reply,
 )
-from jobtrail.resume.parsing import UNSURE_BELOW, Parsed
+from jobtrail.resume.domain.parsing import UNSURE_BELOW, Parsed
+from jobtrail.resume.handlers import _understand
 from jobtrail.resume.reading import ReadResume
 
 MODEL = "resume-test-model"
@@ -328,7 +328,7 @@ async def test_an_unreachable_server_keeps_the_local_parse() -> None:
 
 
 def test_fields_placed_differently_from_the_local_parse_are_unsure() -> None:
-    from jobtrail.resume.llm import confidences
+    from jobtrail.resume.adapters.llm import confidences
 
     scores = confidences(ARRANGED, LOCAL)
     assert scores["basics.email"] == 0.99  # the same value in the same field

@@ -17,10 +17,10 @@ import rapidocr_onnxruntime
 import typst
 from pypdf import PdfReader, PdfWriter
 
-from jobtrail.resume import ocr
-from jobtrail.resume.errors import UnreadableResume
-from jobtrail.resume.formats import extract_text, sniff
-from jobtrail.resume.ocr import OcrLimits
+from jobtrail.resume.adapters import ocr
+from jobtrail.resume.adapters.formats import extract_text, sniff
+from jobtrail.resume.adapters.ocr import OcrLimits
+from jobtrail.resume.domain.errors import UnreadableResume
 from jobtrail.resume.reading import ReadResume, read_resume
 from tests.support.documents import resume_pdf
 from tests.support.scans import Pixels, encoded, image_pdf, noise, raster_pages

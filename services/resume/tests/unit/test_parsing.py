@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from jobtrail.resume.parsing import parse, parse_resume, validate_json_resume
+from jobtrail.resume.domain.parsing import parse, parse_resume, validate_json_resume
 
 HEADER = """\
 Jane Doe

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from jobtrail.events.parse_reports import ParseReport
 from jobtrail.resume import report
-from jobtrail.resume.formats import Extracted
-from jobtrail.resume.ocr import OcrStats
-from jobtrail.resume.parsing import UNSURE_BELOW, Parsed
+from jobtrail.resume.adapters.formats import Extracted
+from jobtrail.resume.adapters.ocr import OcrStats
+from jobtrail.resume.domain.parsing import UNSURE_BELOW, Parsed
 
 PARSED = Parsed(
     document={"basics": {"name": "Jane Doe"}, "work": [{"name": "Acme", "position": "Cook"}]},

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from jobtrail.resume.formats import extract_text
-from jobtrail.resume.parsing import parse_resume, validate_json_resume
+from jobtrail.resume.adapters.formats import extract_text
+from jobtrail.resume.domain.parsing import parse_resume, validate_json_resume
 from tests.support.documents import (
     photo_png,
     resume_docx,

@@ -8,11 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from jobtrail.blobs.filetypes import classify
-from jobtrail.resume import errors
-from jobtrail.resume.errors import UnreadableResume
-from jobtrail.resume.layout import StyledLine
-from jobtrail.resume.lexicon import words_of
-from jobtrail.resume.ocr import (
+from jobtrail.resume.adapters.ocr import (
     OcrLimits,
     OcrStats,
     OcrText,
@@ -20,9 +16,13 @@ from jobtrail.resume.ocr import (
     read_pdf_pages,
     scanned_pages,
 )
-from jobtrail.resume.pdf import read_pdf
-from jobtrail.resume.plaintext import decode, looks_like_markdown, markdown_to_text, tidy
-from jobtrail.resume.word import is_docx_zip, read_docx
+from jobtrail.resume.adapters.pdf import read_pdf
+from jobtrail.resume.adapters.word import is_docx_zip, read_docx
+from jobtrail.resume.domain import errors
+from jobtrail.resume.domain.errors import UnreadableResume
+from jobtrail.resume.domain.layout import StyledLine
+from jobtrail.resume.domain.lexicon import words_of
+from jobtrail.resume.domain.plaintext import decode, looks_like_markdown, markdown_to_text, tidy
 
 __all__ = [
     "MAX_BYTES",

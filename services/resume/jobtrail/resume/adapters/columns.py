@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jobtrail.resume.layout import Region, StyledLine
+from jobtrail.resume.domain.layout import Region, StyledLine
 
 # Two words are on one row when their baselines differ by less than this share of the
 # larger font size (superscripts sit about a third of an em higher).

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from jobtrail.resume import errors
+from jobtrail.resume.domain import errors
 
 ImageFormat = Literal["png", "jpeg", "tiff"]
 Pixels = npt.NDArray[np.uint8]

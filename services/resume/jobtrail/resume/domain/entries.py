@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from jobtrail.resume import lexicon
-from jobtrail.resume.contacts import parse_location
-from jobtrail.resume.dates import Dates, find_dates
-from jobtrail.resume.lines import Line
+from jobtrail.resume.domain import lexicon
+from jobtrail.resume.domain.contacts import parse_location
+from jobtrail.resume.domain.dates import Dates, find_dates
+from jobtrail.resume.domain.lines import Line
 
 LineKind = Literal["bullet", "dated", "header", "body"]
 
@@ -101,7 +101,7 @@ def _classified(lines: list[Line], *, learned: bool) -> tuple[list[LineKind], li
     none: list[float | None] = [None] * len(lines)
     if not learned:
         return kinds, none
-    from jobtrail.resume import linekinds  # the classifier reads this module's rules
+    from jobtrail.resume.domain import linekinds  # the classifier reads this module's rules
 
     body = linekinds.body_probabilities(lines, kinds)
     if body is None:

@@ -29,12 +29,14 @@ import numpy as np
 import numpy.typing as npt
 import structlog
 
-from jobtrail.resume import errors
-from jobtrail.resume.columns import Placed, Word, read_page, rows_of, text_of
-from jobtrail.resume.images import Pixels, image_pages
-from jobtrail.resume.layout import StyledLine
-from jobtrail.resume.pdf import PDFIUM  # PDFium is not thread-safe: one lock for all callers
-from jobtrail.resume.plaintext import tidy
+from jobtrail.resume.adapters.columns import Placed, Word, read_page, rows_of, text_of
+from jobtrail.resume.adapters.images import Pixels, image_pages
+from jobtrail.resume.adapters.pdf import (
+    PDFIUM,  # PDFium is not thread-safe: one lock for all callers
+)
+from jobtrail.resume.domain import errors
+from jobtrail.resume.domain.layout import StyledLine
+from jobtrail.resume.domain.plaintext import tidy
 
 __all__ = [
     "OcrLimits",
@@ -80,7 +82,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 _BULLET_READ = re.compile(r"^(?:[·∙•◦] ?|\. )(?=[^\W\d_])")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
-log = structlog.get_logger("jobtrail.resume.ocr")
+log = structlog.get_logger("jobtrail.resume.adapters.ocr")
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,10 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pypdf import PasswordType, PdfReader
 
-from jobtrail.resume import errors
-from jobtrail.resume.columns import Placed, Row, Word, read_page, rows_of, text_of
-from jobtrail.resume.layout import StyledLine
-from jobtrail.resume.plaintext import tidy
+from jobtrail.resume.adapters.columns import Placed, Row, Word, read_page, rows_of, text_of
+from jobtrail.resume.domain import errors
+from jobtrail.resume.domain.layout import StyledLine
+from jobtrail.resume.domain.plaintext import tidy
 
 __all__ = ["PDFIUM", "PdfText", "pages_without_text", "pdf_text", "read_pdf"]
 

@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from jobtrail.resume import lexicon
-from jobtrail.resume.crf import CrfModel
-from jobtrail.resume.dates import find_dates
-from jobtrail.resume.fields import MODELS, title_words
-from jobtrail.resume.lines import Line
+from jobtrail.resume.domain import lexicon
+from jobtrail.resume.domain.crf import CrfModel
+from jobtrail.resume.domain.dates import find_dates
+from jobtrail.resume.domain.fields import MODELS, title_words
+from jobtrail.resume.domain.lines import Line
 
 MODEL = MODELS / "lines.crfsuite"
 # An undated line the rules call a header is prose when the model gives BODY more than this.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from jobtrail.resume import errors
+from jobtrail.resume.domain import errors
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from jobtrail.resume import confidence, fields, lexicon
-from jobtrail.resume.contacts import URL, absolute, parse_location
-from jobtrail.resume.dates import Dates, find_dates
-from jobtrail.resume.entries import ON_REQUEST, Block, Header, blocks, header_of
-from jobtrail.resume.lines import Line
-from jobtrail.resume.places import country_code
+from jobtrail.resume.domain import confidence, fields, lexicon
+from jobtrail.resume.domain.contacts import URL, absolute, parse_location
+from jobtrail.resume.domain.dates import Dates, find_dates
+from jobtrail.resume.domain.entries import ON_REQUEST, Block, Header, blocks, header_of
+from jobtrail.resume.domain.lines import Line
+from jobtrail.resume.domain.places import country_code
 
 _AT = re.compile(r"^(?P<role>.+?)\s+(?:at|@)\s+(?P<place>\S.*)$")
 _COURSE = re.compile(

@@ -6,9 +6,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from jobtrail.resume.dates import find_dates
-from jobtrail.resume.lexicon import words_of
-from jobtrail.resume.lines import Line
+from jobtrail.resume.domain.dates import find_dates
+from jobtrail.resume.domain.lexicon import words_of
+from jobtrail.resume.domain.lines import Line
 
 SYNONYMS: Mapping[str, tuple[str, ...]] = {
     "summary": (

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from jobtrail.resume.contacts import URL, absolute
-from jobtrail.resume.entries import Block, blocks, header_of
-from jobtrail.resume.lines import Line
+from jobtrail.resume.domain.contacts import URL, absolute
+from jobtrail.resume.domain.entries import Block, blocks, header_of
+from jobtrail.resume.domain.lines import Line
 
 _QUOTES = "“”\"‘’'«» "
 _ON_REQUEST = re.compile(r"available (?:up)?on request", re.IGNORECASE)

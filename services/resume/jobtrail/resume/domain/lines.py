@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from jobtrail.resume.dates import find_dates
+from jobtrail.resume.domain.dates import find_dates
 
 
 @dataclass(frozen=True)

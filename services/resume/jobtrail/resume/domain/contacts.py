@@ -6,9 +6,9 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from jobtrail.resume.dates import find_dates
-from jobtrail.resume.lines import Line
-from jobtrail.resume.places import country_code, is_us_state
+from jobtrail.resume.domain.dates import find_dates
+from jobtrail.resume.domain.lines import Line
+from jobtrail.resume.domain.places import country_code, is_us_state
 
 EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 URL = re.compile(

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jobtrail.jsonresume import validate_json_resume
-from jobtrail.resume import confidence, experience, recognition, skills
-from jobtrail.resume.contacts import EMAIL, parse_basics
-from jobtrail.resume.layout import StyledLine
-from jobtrail.resume.lines import Line, Style, logical_lines
-from jobtrail.resume.plaintext import looks_like_markdown, markdown_to_text, tidy, unflatten
-from jobtrail.resume.sections import Section, find_sections
+from jobtrail.resume.domain import confidence, experience, recognition, skills
+from jobtrail.resume.domain.contacts import EMAIL, parse_basics
+from jobtrail.resume.domain.layout import StyledLine
+from jobtrail.resume.domain.lines import Line, Style, logical_lines
+from jobtrail.resume.domain.plaintext import looks_like_markdown, markdown_to_text, tidy, unflatten
+from jobtrail.resume.domain.sections import Section, find_sections
 
 __all__ = ["DROP_BELOW", "UNSURE_BELOW", "Parsed", "parse", "parse_resume", "validate_json_resume"]
 

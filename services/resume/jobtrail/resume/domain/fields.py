@@ -18,12 +18,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jobtrail.resume import lexicon
-from jobtrail.resume.crf import CrfModel
-from jobtrail.resume.dates import MONTHS, find_dates
-from jobtrail.resume.lines import Style
+from jobtrail.resume.domain import lexicon
+from jobtrail.resume.domain.crf import CrfModel
+from jobtrail.resume.domain.dates import MONTHS, find_dates
+from jobtrail.resume.domain.lines import Style
 
-MODELS = Path(__file__).parent / "models"
+MODELS = Path(__file__).resolve().parents[1] / "models"
 MODEL = MODELS / "fields.crfsuite"
 TITLE_WORDS = MODELS / "onet_title_words.txt"
 PLACES = MODELS / "places.txt"

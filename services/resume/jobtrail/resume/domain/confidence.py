@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from jobtrail.resume.dates import find_dates
-from jobtrail.resume.lines import Line
+from jobtrail.resume.domain.dates import find_dates
+from jobtrail.resume.domain.lines import Line
 
 HINTS = "__confidence__"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jobtrail.resume.lexicon import words_of
+from jobtrail.resume.domain.lexicon import words_of
 
 US_STATES = words_of(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "

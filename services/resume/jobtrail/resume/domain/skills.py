@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from jobtrail.resume.lines import Line
+from jobtrail.resume.domain.lines import Line
 
 _NAMED_LIST = re.compile(
     r"^(?P<name>[^:|()]{1,60}?)\s*(?:\((?P<level>[^)]{1,30})\))?\s*(?::|\s\|\s|\s[–—-]\s)\s*"

@@ -41,11 +41,11 @@ import structlog
 from jobtrail.events.parse_reports import DroppedValue, LLMProvenance
 from jobtrail.jsonresume import schema as json_resume_schema
 from jobtrail.jsonresume import validate_json_resume
-from jobtrail.resume.parsing import Parsed
+from jobtrail.resume.domain.parsing import Parsed
 
 __all__ = ["LLM_CONFIDENCE", "LLMConfig", "LLMPass", "Refined", "StructuredMode"]
 
-log = structlog.get_logger("jobtrail.resume.llm")
+log = structlog.get_logger("jobtrail.resume.adapters.llm")
 
 StructuredMode = Literal["json_schema", "json_object", "none", "auto"]
 Asked = Literal["json_schema", "json_object", "none"]

@@ -30,10 +30,10 @@ from typing import Any
 import docx
 from docx.opc.part import XmlPart
 
-from jobtrail.resume import errors
-from jobtrail.resume.columns import Placed, text_of
-from jobtrail.resume.layout import Region, StyledLine
-from jobtrail.resume.plaintext import tidy
+from jobtrail.resume.adapters.columns import Placed, text_of
+from jobtrail.resume.domain import errors
+from jobtrail.resume.domain.layout import Region, StyledLine
+from jobtrail.resume.domain.plaintext import tidy
 
 __all__ = ["DocxText", "docx_text", "is_docx_zip", "open_zip", "read_docx"]
 
