@@ -4,7 +4,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 DATA_DIR ?= .data
 CHAOS_KILLS ?= 50
 
-.PHONY: run test test-fast lint format bench eval docs migration install chaos
+.PHONY: run test test-fast lint format bench bench-peers eval docs migration install chaos
 
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -29,8 +29,17 @@ format: install
 	$(UV) run --locked ruff check --fix .
 	$(UV) run --locked ruff format .
 
-bench: install
+bench: install bench-peers
 	$(UV) run --locked python -m benchmarks
+
+# The Celery peer needs a Redis server (Debian's package); a peer that cannot run is a
+# failure, so install it when we may, else stop and say how.
+bench-peers:
+	@command -v redis-server >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y -q redis-server >/dev/null || \
+	      { apt-get update -q >/dev/null && apt-get install -y -q redis-server >/dev/null; }; \
+	  else echo "make bench: the Celery peer needs redis-server (apt-get install redis-server)"; exit 1; fi; }
 
 # Quality: parsing and matching against labelled data beside baselines; Markdown in .eval/report.md.
 eval: install
