@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,17 +125,22 @@ class EventStore:
         return recorded
 
     def _check_declared(self, events: Sequence[Event]) -> None:
+        self._check_declared_types(event.type for event in events)
+
+    def _check_declared_types(self, types: Iterable[str]) -> None:
         if self._declared is None:
             return
-        for event in events:
-            if not self._declared.may_emit(event.type):
+        for event_type in types:
+            if not self._declared.may_emit(event_type):
                 raise UndeclaredEvent(
-                    f"{self._declared.name} appends {event.type} but does not declare it: "
+                    f"{self._declared.name} appends {event_type} but does not declare it: "
                     f"add it to the emits of its declarations module"
                 )
 
     async def publish_many(self, envelopes: Sequence[Envelope], window: int = 1000) -> list[int]:
-        """Append many envelopes fast, without concurrency checks (imports, benchmarks)."""
+        """Append many envelopes fast, without concurrency checks (imports, benchmarks,
+        announcements whose ids derive from their cause)."""
+        self._check_declared_types(e.type for e in envelopes)
         seqs: list[int] = []
         for start in range(0, len(envelopes), window):
             chunk = envelopes[start : start + window]

@@ -222,3 +222,8 @@ async def test_a_service_cannot_append_an_event_it_does_not_declare(nc: Client) 
     assert await stored_count(nc, aggregate_id) == 0
     await declared.append(history, things(2), CONTEXT)
     assert await stored_count(nc, aggregate_id) == 1
+    forgotten = seal([TestThingForgotten()], aggregate_id=aggregate_id, base_version=1,
+                     context=CONTEXT)  # fmt: skip
+    with pytest.raises(UndeclaredEvent):  # announcements published in bulk are checked too
+        await declared.publish_many(forgotten)
+    assert await stored_count(nc, aggregate_id) == 1
