@@ -85,6 +85,7 @@ class FaststreamConsumers:
         # No dependency injection: each handler takes the raw delivery (see `_raw`), which
         # spares a thread hop per message that resolving `NatsMessage` from the context costs.
         broker = NatsBroker(self._servers, logger=None, log_level=logging.DEBUG, apply_types=False)
+        self._waiting = []  # the bindings of this broker only
         for subscription in self._subscriptions:
             consumer = EventConsumer(
                 self._nc, subscription.durable, subscription.handler, topology=self._topology,
