@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from jobtrail.eventlog.store import AggregateHistory
-from jobtrail.events import ConcurrencyConflict, Event, EventContext, RecordedEvent, seal
+from jobtrail.events import (
+    ConcurrencyConflict,
+    Envelope,
+    Event,
+    EventContext,
+    RecordedEvent,
+    seal,
+)
 
 
 @dataclass
@@ -47,6 +54,17 @@ class InMemoryEventStore:
         history.events.extend(recorded)
         history.last_seq = recorded[-1].seq
         return recorded
+
+    async def publish_many(self, envelopes: Sequence[Envelope], window: int = 1000) -> list[int]:
+        """Like `EventStore.publish_many`: no concurrency check, an id held already dropped."""
+        held = {r.envelope.event_id: r.seq for r in self.log}
+        seqs = []
+        for envelope in envelopes:
+            if envelope.event_id not in held:
+                self.log.append(RecordedEvent(envelope, len(self.log) + 1))
+                held[envelope.event_id] = len(self.log)
+            seqs.append(held[envelope.event_id])
+        return seqs
 
     def types(self, aggregate_id: UUID) -> list[str]:
         """The event types of one aggregate, oldest first."""

@@ -136,21 +136,10 @@ class FakeJobsStore:
                 for j in job_ids if j in self.postings]  # fmt: skip
 
 
-class LoggedEvents(InMemoryEventStore):
-    """The in-memory log, also taking announcements published in bulk."""
-
-    async def publish_many(self, envelopes: Sequence[Any], window: int = 1000) -> list[int]:
-        known = {r.envelope.event_id for r in self.log}
-        for envelope in envelopes:
-            if envelope.event_id not in known:
-                self.log.append(RecordedEvent(envelope, len(self.log) + 1))
-        return [r.seq for r in self.log[-len(envelopes) :]] if envelopes else []
-
-
 @dataclass
 class FakeDeps:
     store: FakeJobsStore = field(default_factory=FakeJobsStore)
-    events: LoggedEvents = field(default_factory=LoggedEvents)
+    events: InMemoryEventStore = field(default_factory=InMemoryEventStore)
     documents: InMemoryDocumentStore = field(default_factory=InMemoryDocumentStore)
     embedder: Embedder = field(default_factory=StaticEmbedder)
 
