@@ -40,7 +40,7 @@ from jobtrail.resume.domain.entries import line_kinds
 from jobtrail.resume.domain.lines import Line, logical_lines
 from jobtrail.resume.domain.parsing import parse
 from jobtrail.resume.domain.plaintext import tidy
-from jobtrail.resume.domain.sections import find_sections
+from jobtrail.resume.domain.sections import find_sections, is_listed_heading
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "services" / "resume" / "jobtrail" / "resume" / "models"
@@ -296,7 +296,7 @@ def dotin_line_sequences(cv: dotin.Cv) -> Iterator[tuple[list[Line], list[str], 
         if span.type in TYPES:
             labels[span.start : span.end] = [TYPES[span.type]] * (span.end - span.start)
     text = tidy(cv.text)
-    lines = logical_lines(text)
+    lines = logical_lines(text, stands_alone=is_listed_heading)
     # Where each logical line starts in the CV's text (tidy keeps nearly every offset).
     starts: list[int] = []
     cursor = 0
@@ -377,7 +377,7 @@ def rendered_line_sequences() -> Iterator[tuple[list[Line], list[str], list[str]
             for key in keys
             if isinstance(value := item.get(key), str) and len(value) >= 3
         ]
-        lines = logical_lines(tidy(extracted.text), styles_of(extracted.lines))
+        lines = logical_lines(tidy(extracted.text), styles_of(extracted.lines), is_listed_heading)
         for section in find_sections(lines)[1]:
             if section.key not in ("work", "education") or not section.lines:
                 continue

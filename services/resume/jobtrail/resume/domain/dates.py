@@ -32,8 +32,11 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _YEAR = r"(?:19|20)\d{2}"
+# A season names no month: "Summer 2010" is read as the year.
+_SEASON = r"(?:spring|summer|fall|autumn|winter)(?:\s+(?:term|semester|quarter))?\s*,?\s*(?:of\s+)?"
 _DATE = (
     rf"{_MONTH}\s*,?\s*'?{_YEAR}"  # Jan 2020, January 2020, Sept. 2019
+    rf"|{_SEASON}'?{_YEAR}"  # Summer 2010, Fall of 2009
     rf"|{_YEAR}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?"  # 2020-01, 2020-01-08
     rf"|{_YEAR}\s?[/.]\s?(?:0[1-9]|1[0-2])(?!\d)"  # 2017/04, 2017.04
     rf"|(?:0?[1-9]|1[0-2])\s*[/.]\s*{_YEAR}"  # 01/2020, 1/2020, 01.2020
@@ -109,9 +112,19 @@ def find_dates(text: str) -> Dates | None:
         return Dates(to_iso(match["start"]), ended, False, match.span(), 0.75)
     if match := _SINCE.search(text):
         return Dates(to_iso(match["start"]), None, False, match.span(), _certainty(match["start"]))
-    if match := _SINGLE.search(text):
-        return Dates(to_iso(match["date"]), None, True, match.span(), _certainty(match["date"]))
+    for match in _SINGLE.finditer(text):
+        if not _VERSION_BEFORE.search(text[: match.start()]):
+            return Dates(to_iso(match["date"]), None, True, match.span(), _certainty(match["date"]))
     return None
+
+
+# A year right after a product's name is its version, not a date: "Windows Server 2008",
+# "Visual Studio 2019", "MS Office 2010".
+_VERSION_BEFORE = re.compile(
+    r"\b(?:server|studio|office|windows|exchange|sql|excel|sharepoint|dynamics|outlook|access"
+    r"|project|autocad|photoshop|illustrator|revit|solidworks|matlab|tally|ax|nav|crm)\s+$",
+    re.IGNORECASE,
+)
 
 
 def _certainty(written: str) -> float:
@@ -145,6 +158,6 @@ def to_iso(text: str) -> str:
         return f"{year.group()}-{int(numeric.group(1)):02d}"
     if numeric := re.fullmatch(r"\d{4}\s?[/.]\s?(\d{2})", text):
         return f"{year.group()}-{numeric.group(1)}"
-    if name := re.match(r"[a-z]+", text):
+    if (name := re.match(r"[a-z]+", text)) and name.group() in MONTHS:
         return f"{year.group()}-{MONTHS[name.group()]:02d}"
     return year.group()

@@ -8,7 +8,7 @@ from typing import Literal
 
 from jobtrail.resume.domain import lexicon
 from jobtrail.resume.domain.contacts import parse_location
-from jobtrail.resume.domain.dates import Dates, find_dates
+from jobtrail.resume.domain.dates import Dates, find_dates, is_present
 from jobtrail.resume.domain.lines import Line
 
 LineKind = Literal["bullet", "dated", "header", "body"]
@@ -20,8 +20,10 @@ _QUOTED = re.compile(r"^[“\"‘'«]")
 # a job's duties, and notes such as "Recommendations are available upon request".
 NOT_A_HEADER = re.compile(
     r"^(?:(?:relevant\s+|selected\s+)?course(?:s|work)?\b|areas?\s+of\s+responsibilit"
-    r"|(?:key\s+|main\s+)?(?:responsibilities|duties|tasks|achievements)\b"
-    r"|(?:technologies|environment|tech stack|tools)\s*(?::|used\b))",
+    r"|(?:roles?\s*(?:and|&|/)\s*)?(?:key\s+|main\s+)?(?:responsibilities|duties|tasks|achievements)\b"
+    r"|(?:technologies|environment|tech stack|tools)\s*(?::|used\b)"
+    # A duty's sub-heading alone on its line: "Description", "Project Summary:".
+    r"|(?:project\s+)?(?:description|summary|overview|details|highlights|profile)\s*:?\s*$)",
     re.IGNORECASE,
 )
 ON_REQUEST = re.compile(
@@ -67,6 +69,7 @@ def blocks(lines: list[Line], *, learned: bool = False) -> list[Block]:
     With `learned`, the line classifier may turn undated "header" lines into prose.
     """
     found: list[Block] = []
+    lines = join_split_ranges(lines)
     kinds, chances = _classified(lines, learned=learned)
     for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
         current = found[-1] if found else None
@@ -90,6 +93,33 @@ def blocks(lines: list[Line], *, learned: bool = False) -> list[Block]:
     return found
 
 
+def join_split_ranges(lines: list[Line]) -> list[Line]:
+    """A range written over two lines ("January 2012" over "November 2012", or "…;
+    January 2013" over "May 2013") joined into one line with a dash."""
+    joined: list[Line] = []
+    for line in lines:
+        previous = joined[-1] if joined else None
+        if previous is not None and not line.bullet and _ends_range(previous.text, line.text):
+            joined[-1] = replace(previous, text=f"{previous.text.rstrip(' ,;–—-')} - {line.text}")
+        else:
+            joined.append(line)
+    return joined
+
+
+def _ends_range(first: str, second: str) -> bool:
+    """`first` ends with a lone date and `second` is only a later date or "Present"."""
+    start = find_dates(first)
+    if start is None or not start.single or first[start.span[1] :].strip(" ,;–—-"):
+        return False
+    if is_present(second.strip(" .")):
+        return True
+    end = find_dates(second)
+    if end is None or not end.single or end.start is None or start.start is None:
+        return False
+    rest = second[: end.span[0]] + second[end.span[1] :]
+    return not rest.strip(" .") and start.start <= end.start
+
+
 def line_kinds(lines: list[Line], *, learned: bool = False) -> list[LineKind]:
     """Each line's kind by the rules, corrected by the line classifier where it is sure."""
     return _classified(lines, learned=learned)[0]
@@ -106,9 +136,11 @@ def _classified(lines: list[Line], *, learned: bool) -> tuple[list[LineKind], li
     body = linekinds.body_probabilities(lines, kinds)
     if body is None:
         return kinds, none
+    # A place after a template's icon is a header line by the rules above; the classifier,
+    # which reads the icon as a bullet, does not overrule them.
     corrected: list[LineKind] = [
-        "body" if kind == "header" and chance > linekinds.BODY_ABOVE else kind
-        for kind, chance in zip(kinds, body, strict=True)
+        "body" if kind == "header" and chance > linekinds.BODY_ABOVE and not line.bullet else kind
+        for line, kind, chance in zip(lines, kinds, body, strict=True)
     ]
     return corrected, [1.0 - chance for chance in body]
 
@@ -116,7 +148,9 @@ def _classified(lines: list[Line], *, learned: bool) -> tuple[list[LineKind], li
 def line_kind(line: Line) -> LineKind:
     """Bullet, header line with dates, other header line, or prose."""
     if line.bullet:
-        return "bullet"
+        # A template's icon before the place or the dates of a header ("• New York, NY",
+        # "• June 2016 - present") is extracted as a bullet; such a line is no duty.
+        return _decorated_header(line.text) or "bullet"
     if NOT_A_HEADER.search(line.text) or ON_REQUEST.search(line.text):
         return "body"
     dates = find_dates(line.text)
@@ -127,6 +161,14 @@ def line_kind(line: Line) -> LineKind:
     if _is_prose(rest):
         return "body"
     return "dated" if dates else "header"
+
+
+def _decorated_header(text: str) -> LineKind | None:
+    """ "dated" for a line of dates alone, "header" for a place alone, else None."""
+    if (dates := find_dates(text)) is not None:
+        start, end = dates.span
+        return None if any(char.isalnum() for char in text[:start] + text[end:]) else "dated"
+    return "header" if len(text.split()) <= 5 and parse_location(text) else None
 
 
 def header_of(block: Block) -> Header:
@@ -152,7 +194,10 @@ def fragments(text: str) -> list[str]:
 
 def _starts_entry(current: Block, line: Line, kind: LineKind, following: list[LineKind]) -> bool:
     if kind == "dated":
-        return current.has_content or header_of(current).dates is not None
+        dates = header_of(current).dates
+        if dates is not None and not current.has_content and _same_dates(dates, line.text):
+            return False  # the same dates written twice ("June 2016 to Present" / "- Till date")
+        return current.has_content or dates is not None
     if kind != "header":
         return False
     if current.has_content:
@@ -165,12 +210,21 @@ def _starts_entry(current: Block, line: Line, kind: LineKind, following: list[Li
     return bool(dated and line.gap_before and "dated" in following)
 
 
+def _same_dates(dates: Dates, text: str) -> bool:
+    """The line holds nothing but the dates the entry already has."""
+    again = find_dates(text)
+    if again is None or (again.start, again.end) != (dates.start, dates.end):
+        return False
+    start, end = again.span
+    return not any(char.isalnum() for char in text[:start] + text[end:])
+
+
 _LEAD = re.compile(r"^(?P<lead>[^:;.!?]{3,70}?)\s+[-–—]\s+(?P<rest>\S.*)$")
 
 
 def _title_lead(block: Block, line: Line) -> str | None:
     """ "Vice President of Operations - Promoted to …": the position that opens the prose
-    of a dated entry whose header names none, or None."""
+    of an entry whose header names none, or None."""
     if block.body or block.bullets or line.bullet or not block.header:
         return None
     match = _LEAD.match(line.text)
@@ -178,7 +232,7 @@ def _title_lead(block: Block, line: Line) -> str | None:
         return None
     header = header_of(block)
     parts = [part for fragment in header.fragments for part in re.split(r",\s*", fragment)]
-    if header.dates is None or any(lexicon.title_score(part) > 0 for part in parts):
+    if not parts or any(lexicon.title_score(part) > 0 for part in parts):
         return None
     return match["lead"] if lexicon.title_score(match["lead"]) > 0 else None
 

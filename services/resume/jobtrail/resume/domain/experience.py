@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from jobtrail.resume.domain import confidence, fields, lexicon
+from jobtrail.resume.domain import confidence, fields, labelled, lexicon
 from jobtrail.resume.domain.contacts import URL, absolute, parse_location
-from jobtrail.resume.domain.dates import Dates, find_dates
+from jobtrail.resume.domain.dates import MONTHS, Dates, find_dates
 from jobtrail.resume.domain.entries import ON_REQUEST, Block, Header, blocks, header_of
 from jobtrail.resume.domain.lines import Line
 from jobtrail.resume.domain.places import country_code
+from jobtrail.resume.domain.sections import wording_key
 
 _AT = re.compile(r"^(?P<role>.+?)\s+(?:at|@)\s+(?P<place>\S.*)$")
 _COURSE = re.compile(
@@ -30,13 +31,22 @@ _KEYWORDS = re.compile(
 
 def work(lines: list[Line]) -> list[dict[str, Any]]:
     """Jobs: company as `name`, position, dates, summary and highlights."""
-    return [item for block in blocks(lines, learned=True) if (item := _role_item(block, "name"))]
+    return _roles(lines, "name")
 
 
 def volunteer(lines: list[Line]) -> list[dict[str, Any]]:
     """Volunteering: like jobs, with the organisation as `organization`."""
+    return _roles(lines, "organization")
+
+
+def _roles(lines: list[Line], organisation_key: str) -> list[dict[str, Any]]:
+    """Entries written as forms ("Designation: …") by their labels, else by header lines."""
+    if labelled.is_labelled_section(lines):
+        return labelled.labelled_entries(lines, organisation_key)
     return [
-        item for block in blocks(lines, learned=True) if (item := _role_item(block, "organization"))
+        item
+        for block in blocks(lines, learned=True)
+        if (item := _role_item(block, organisation_key))
     ]
 
 
@@ -103,6 +113,13 @@ def _role_item(block: Block, organisation_key: str) -> dict[str, Any]:
         # One lone fragment with no dates is as likely a stray line as an entry.
         for key in set(item) - {confidence.HINTS}:
             confidence.note(item, key, 0.3)
+    _split_position(item, organisation_key)
+    organisation = item.get(organisation_key)
+    if isinstance(organisation, str) and not _could_be_organisation(organisation):
+        confidence.note(item, organisation_key, 0.3)
+    position = item.get("position")
+    if isinstance(position, str) and not _could_be_position(position):
+        confidence.note(item, "position", 0.3)
     weigh_by_line(block, item, ("position", organisation_key), f"work[].{organisation_key}")
     if "location" not in extras and (place := _tagged_place(block, item.get(organisation_key))):
         item[organisation_key], extras["location"] = place
@@ -145,13 +162,16 @@ def _set_aside_places(
     rest: list[str] = []
     extras: dict[str, str] = {}
     for fragment in header.fragments:
-        parts = _COMMA_OUTSIDE_BRACKETS.split(fragment)
-        if len(parts) >= 3 and parse_location(", ".join(parts[-2:])) and "location" not in extras:
-            extras["location"] = ", ".join(parts[-2:])  # "Acme, Malvern, PA"
+        parts = _COMMA_OUTSIDE_BRACKETS.split(fragment.removesuffix("."))
+        if len(parts) >= 3 and parse_location(place := ", ".join(parts[-2:])):
+            extras.setdefault("location", place)  # "Acme, Malvern, PA"
             fragment = ", ".join(parts[:-2]).strip()
         bracketed = _BRACKETED_END.match(fragment) if bracketed_places else None
         if URL.fullmatch(fragment):
             extras.setdefault("url", absolute(fragment))
+        elif located := _organisation_at(fragment, rest):  # "Remoba Inc., India"
+            rest.append(located[0])
+            extras.setdefault("location", located[1])
         elif parse_location(fragment) and rest:
             extras.setdefault("location", fragment)
         elif bracketed and _is_place(bracketed["inside"]) and "location" not in extras:
@@ -160,6 +180,68 @@ def _set_aside_places(
         else:
             rest.append(fragment)
     return rest, extras
+
+
+def _split_position(item: dict[str, Any], organisation_key: str) -> None:
+    """ "Summer Intern, Initech Inc" as the position: the organisation cut off it, and kept
+    where the header named none or named the same one."""
+    position = item.get("position")
+    if not isinstance(position, str) or ", " not in position:
+        return
+    parts = _split_role(position)
+    if len(parts) != 2 or lexicon.title_score(parts[1]) > 0:
+        return
+    role, organisation = parts
+    named = item.get(organisation_key)
+    hints = item.get(confidence.HINTS, {})
+    if named is None or normalised(named) == normalised(organisation):
+        item["position"] = role
+        item[organisation_key] = organisation
+        if "position" in hints:
+            hints[organisation_key] = hints["position"]
+
+
+def normalised(text: str) -> str:
+    """Lower-case letters and digits only, for comparing names as written twice."""
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+def _could_be_position(text: str) -> bool:
+    """Not a number ("2002", "20 hours"), a place ("Spring Lake Park, MN") or a heading."""
+    named = re.findall(r"[^\W\d_]{2,}", text)
+    if not named or (len(named) <= 2 and any(char.isdigit() for char in text)):
+        return False
+    heading = wording_key(text) is not None and lexicon.title_score(text) <= 0
+    return not parse_location(text.strip(" .")) and not heading
+
+
+def _could_be_organisation(text: str) -> bool:
+    """Not a second job title ("Software Developer"), a place alone ("Los Angeles."), a
+    month's residue ("Indiana; January") or a number ("0608")."""
+    named = re.findall(r"[^\W\d_]{2,}", text)
+    if not named or lexicon.title_score(text) > 0:
+        return False
+    if lexicon.title_score(text) < 0:
+        return True  # "Co", "Acme Ltd": words only organisations are named with
+    plain = text.strip(" .;,").lower()
+    if plain in fields.known_places() or parse_location(text.strip(" .")):
+        return False
+    return not any(word.lower() in MONTHS for word in named)
+
+
+def _organisation_at(fragment: str, before: list[str]) -> tuple[str, str] | None:
+    """ "Remoba Inc., India" reads as a city and a country, but its "city" is a company;
+    so is "Capgemini, Canada" under a job title, when no known place is named."""
+    location = parse_location(fragment)
+    if not location:
+        return None
+    city = location["city"]
+    titled = bool(before) and all(lexicon.title_score(part) > 0 for part in before)
+    unknown = city.lower() not in fields.known_places() and "region" not in location
+    if lexicon.title_score(city) >= 0 and not (titled and unknown):
+        return None
+    name, _, place = fragment.partition(",")
+    return name.strip(), place.strip()
 
 
 def _is_place(text: str) -> bool:

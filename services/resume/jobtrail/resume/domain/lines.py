@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from jobtrail.resume.domain.dates import find_dates
@@ -21,6 +21,8 @@ class Style:
 BULLET = re.compile(r"^(?:[•●▪■◦‣∙·○◆◇►▶➢➤✓✔☐*+–—-]|\d{1,2}[.)])\s+")
 # A lower-case word (not "eBay", "iOS" or "github.com/…") goes on with a sentence.
 _LOWER_START = re.compile(r"^(?!https?:|www\.)[a-z]+(?![A-Za-z@_-]|\.\w)")
+# The last word or two of a wrapped sentence, on a line of their own.
+_SENTENCE_TAIL = re.compile(r"^\S+(?:\s\S+)?\.$")
 _OPEN_END = re.compile(r"[|·•,;&/(–—-]$")
 # PDF writers break long URLs after a hyphen or slash; the two halves belong together.
 _BROKEN_URL = re.compile(r"(?:https?://|www\.)\S*[-/]$")
@@ -37,10 +39,16 @@ class Line:
     style: Style | None = None
 
 
-def logical_lines(text: str, styles: Mapping[str, Style] | None = None) -> list[Line]:
+def logical_lines(
+    text: str,
+    styles: Mapping[str, Style] | None = None,
+    stands_alone: Callable[[str], bool] | None = None,
+) -> list[Line]:
     """The text's lines, bullets stripped of their marker, wrapped lines joined.
 
     `styles` maps a physical line's stripped text to its look, where extraction kept it.
+    A line `stands_alone` says is one (a heading written in lower case, "work experience")
+    is never joined to the line before it.
     """
     lines: list[Line] = []
     gap = False
@@ -55,7 +63,7 @@ def logical_lines(text: str, styles: Mapping[str, Style] | None = None) -> list[
             continue
         if styles and (style := styles.get(stripped)) is not None:
             line = replace(line, style=style)
-        if lines and _continues(lines[-1], line):
+        if lines and _continues(lines[-1], line) and not (stands_alone and stands_alone(stripped)):
             glue = "" if _BROKEN_URL.search(lines[-1].text) else " "
             lines[-1] = replace(lines[-1], text=f"{lines[-1].text}{glue}{line.text}")
         else:
@@ -94,4 +102,19 @@ def _continues(previous: Line, line: Line) -> bool:
         return len(previous.text.split()) < 13  # a contact line or header wrapped at a separator
     # Only sentences wrap; a short header line never continues into a lower-case one.
     wrapped = previous.bullet or len(previous.text.split()) >= 8
+    if _SENTENCE_TAIL.match(line.text) and _unfinished_sentence(previous):
+        return True  # "… worked on a CRM project in Wipro" / "Technologies."
     return wrapped and bool(_LOWER_START.match(line.text)) and not find_dates(previous.text)
+
+
+def _unfinished_sentence(line: Line) -> bool:
+    """Prose of eight words or more, no header's dates or separators, and no full stop."""
+    words = [word for word in line.text.split() if word[:1].isalpha()]
+    return (
+        not line.bullet
+        and len(words) >= 8
+        and not line.text.endswith((".", ":", "!", "?"))
+        and not _OPEN_END.search(line.text)
+        and "|" not in line.text
+        and find_dates(line.text) is None
+    )

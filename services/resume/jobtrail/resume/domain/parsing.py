@@ -29,7 +29,7 @@ from jobtrail.resume.domain.contacts import EMAIL, parse_basics
 from jobtrail.resume.domain.layout import StyledLine
 from jobtrail.resume.domain.lines import Line, Style, logical_lines
 from jobtrail.resume.domain.plaintext import looks_like_markdown, markdown_to_text, tidy, unflatten
-from jobtrail.resume.domain.sections import Section, find_sections
+from jobtrail.resume.domain.sections import Section, find_sections, is_listed_heading
 
 __all__ = ["DROP_BELOW", "UNSURE_BELOW", "Parsed", "parse", "parse_resume", "validate_json_resume"]
 
@@ -79,7 +79,7 @@ def parse(text: str, lines: Sequence[StyledLine] = ()) -> Parsed:
     text = unflatten(tidy(text))
     if looks_like_markdown(text):
         text = markdown_to_text(text)
-    logical = logical_lines(text, styles_of(lines))
+    logical = logical_lines(text, styles_of(lines), is_listed_heading)
     header, found = find_sections(logical)
     sections: dict[str, list[Line]] = {}
     for section in found:

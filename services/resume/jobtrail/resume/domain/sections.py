@@ -222,6 +222,12 @@ def _bulleted_heading(written: str) -> str | None:
     return None
 
 
+def is_listed_heading(written: str) -> bool:
+    """The line is, as a whole, a heading in one of its listed wordings ("work experience")."""
+    text = re.sub(r"\s+", " ", _DECORATION.sub("", written).replace("&", "and")).strip().lower()
+    return len(text) <= 40 and text in _HEADINGS
+
+
 def wording_key(written: str) -> str | None:
     """The section a heading's wording names, exactly or by its nouns."""
     text = _DECORATION.sub("", written)
@@ -233,7 +239,7 @@ def wording_key(written: str) -> str | None:
     if key := _HEADINGS.get(text):
         return key
     words = text.split()
-    if not 1 <= len(words) <= 5:
+    if not 1 <= len(words) <= 6:
         return None
     unknown = [word for word in words if word not in NOUNS and word not in MODIFIERS]
     if unknown and not _qualified_noun(written, words, unknown):
@@ -247,13 +253,17 @@ _QUALIFIED_NOUNS = frozenset({"experience", "experiences", "skills", "education"
 
 
 def _qualified_noun(written: str, words: list[str], unknown: list[str]) -> bool:
-    """A capitalised heading ending in a section noun, with one word the lists lack."""
-    capitalised = all(word[:1].isupper() for word in _DECORATION.sub("", written).split())
+    """A capitalised heading ending in a section noun, with up to three words the lists
+    lack ("Public Relations/Event Planning Experience")."""
+    capitalised = all(
+        word[:1].isupper() or word in ("and", "of", "the", "&")
+        for word in _DECORATION.sub("", written).split()
+    )
     return (
         capitalised
-        and 2 <= len(words) <= 4
-        and len(unknown) == 1
-        and unknown[0].isalpha()
+        and 2 <= len(words) <= 6
+        and len(unknown) <= 3
+        and all(word.isalpha() for word in unknown)
         and words[-1] in _QUALIFIED_NOUNS
     )
 
@@ -298,8 +308,12 @@ def _split_heading(first: Line, second: Line) -> str | None:
         return None
     if len(second.text.split()) > 2 or (heading_key(first) and heading_key(second)):
         return None  # "SKILLS" over "LANGUAGES" are two headings
-    words = _DECORATION.sub("", second.text).lower().split()
-    if not all(word in NOUNS or word in MODIFIERS for word in words):
+    # The second line is all heading words; one word of the pair may qualify them
+    # ("Teaching" over "Experience"), but a name over "EDUCATION" is no heading.
+    words = _DECORATION.sub("", f"{first.text} {second.text}").lower().split()
+    unknown = [word for word in words if word not in NOUNS and word not in MODIFIERS]
+    second_words = _DECORATION.sub("", second.text).lower().split()
+    if len(unknown) > 1 or any(word in unknown for word in second_words):
         return None
     return heading_key(Line(f"{first.text} {second.text}"))
 
