@@ -19,8 +19,10 @@ from jobtrail.docstore import DocumentStore, open_document_store
 from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.connection import JetStreamLink, jetstream
 from jobtrail.events.subjects import ALL_EVENTS
+from jobtrail.gateway.adapters.sessions import PostgresSessionStore
 from jobtrail.gateway.declarations import SERVICE
 from jobtrail.gateway.deps import Deps
+from jobtrail.gateway.handlers.sessions import ActiveSessions, SessionDeps
 from jobtrail.gateway.readmodels.audit import AuditTrail, load_key
 from jobtrail.gateway.readmodels.audit_anchors import AuditAnchorer
 from jobtrail.gateway.readmodels.projection import ReadModels
@@ -99,7 +101,10 @@ async def _assemble(
         timedelta(days=settings.refresh_token_days),
     )
     events = EventStore(link.nc, declared=SERVICE)
-    deps = Deps(settings, events, engine, documents, files, tokens)
+    sessions = SessionDeps(
+        PostgresSessionStore(engine), tokens, ActiveSessions(settings.session_check_seconds)
+    )
+    deps = Deps(settings, events, engine, documents, files, tokens, sessions)
     projectors = projectors_for(deps, audit_engine)
 
     async def wake(_: Msg) -> None:

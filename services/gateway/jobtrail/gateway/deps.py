@@ -16,6 +16,7 @@ from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.aggregates import A, Decision, Repository
 from jobtrail.events import ConcurrencyConflict, Event, EventContext, RecordedEvent
 from jobtrail.gateway.errors import ConcurrentChange
+from jobtrail.gateway.handlers.sessions import SessionDeps
 from jobtrail.gateway.readmodels import projection
 from jobtrail.gateway.readmodels.projector import wait_for
 from jobtrail.gateway.security import Principal, TokenIssuer
@@ -32,6 +33,7 @@ class Deps:
     documents: DocumentStore
     files: BlobStore
     tokens: TokenIssuer
+    sessions: SessionDeps
 
     async def settled(self, recorded: list[RecordedEvent]) -> None:
         """Return once the read models show what was just appended (read-your-writes)."""

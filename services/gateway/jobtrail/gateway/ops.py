@@ -4,6 +4,7 @@ Everything else in the package is internal; an import-linter contract keeps the 
 the `ops` module of each service.
 """
 
+import jobtrail.gateway.adapters.sessions
 import jobtrail.gateway.handlers.idempotency
 import jobtrail.gateway.handlers.login_throttle
 import jobtrail.gateway.readmodels.projection  # noqa: F401 - these modules declare tables on metadata

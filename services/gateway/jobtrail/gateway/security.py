@@ -36,6 +36,10 @@ class Principal:
 
     user_id: UUID
     role: str
+    # The login session the token belongs to, and the token's own id (its `jti`); None in
+    # principals made inside the system (services acting for a user, tests).
+    session_id: UUID | None = None
+    token_id: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -58,10 +62,11 @@ class TokenIssuer:
         self._secret = secret
         self._ttl: dict[TokenType, timedelta] = {"access": access_ttl, "refresh": refresh_ttl}
 
-    def issue(self, user_id: UUID, role: str) -> TokenPair:
+    def issue(self, user_id: UUID, role: str, session_id: UUID, refresh_id: str) -> TokenPair:
+        """An access token and a refresh token (whose `jti` is `refresh_id`) of a session."""
         return TokenPair(
-            access_token=self._encode(user_id, role, "access"),
-            refresh_token=self._encode(user_id, role, "refresh"),
+            access_token=self._encode(user_id, role, "access", session_id, str(uuid7())),
+            refresh_token=self._encode(user_id, role, "refresh", session_id, refresh_id),
             expires_in=int(self._ttl["access"].total_seconds()),
         )
 
@@ -77,16 +82,24 @@ class TokenIssuer:
         if claims.get("typ") != expected:
             article = "an" if expected == "access" else "a"
             raise Unauthorized(f"{article} {expected} token is needed here")
-        return Principal(UUID(claims["sub"]), str(claims.get("role", "user")))
+        try:
+            session = UUID(claims["sid"]) if "sid" in claims else None
+            user_id = UUID(claims["sub"])
+        except (TypeError, ValueError):
+            raise Unauthorized(f"the {expected} token is not valid; log in again") from None
+        return Principal(user_id, str(claims.get("role", "user")), session, claims.get("jti"))
 
-    def _encode(self, user_id: UUID, role: str, kind: TokenType) -> str:
+    def _encode(
+        self, user_id: UUID, role: str, kind: TokenType, session_id: UUID, token_id: str
+    ) -> str:
         now = datetime.now(UTC)
         claims = {
             "sub": str(user_id),
+            "sid": str(session_id),
             "role": role,
             "typ": kind,
             "iat": now,
             "exp": now + self._ttl[kind],
-            "jti": str(uuid7()),
+            "jti": token_id,
         }
         return jwt.encode(claims, self._secret, algorithm=_ALGORITHM)

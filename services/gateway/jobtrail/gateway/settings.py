@@ -20,6 +20,9 @@ class GatewaySettings(ServiceSettings):
     jwt_secret: SecretStr = SecretStr(DEV_SIGNING_KEY)
     access_token_minutes: int = 15
     refresh_token_days: int = 30
+    # An ended session's access tokens are refused by every gateway copy within this many
+    # seconds (at once by the copy that ended it); a copy re-checks a session this often.
+    session_check_seconds: float = Field(default=5.0, ge=0, le=300)
     admin_emails: tuple[str, ...] = ()
     # Login throttling (shared by every copy through PostgreSQL): this many failed logins
     # for one email, or from one client address, within the window answer 429 after.

@@ -1,14 +1,16 @@
-"""Registration, login and token refresh."""
+"""Registration, login, token refresh, logout and the list of one's sessions."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, EmailStr, Field
 
-from jobtrail.gateway.api.dependencies import CorrelationId, DepsDep
-from jobtrail.gateway.handlers import accounts
+from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep
+from jobtrail.gateway.domain.sessions import Ended
+from jobtrail.gateway.handlers import accounts, sessions
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -54,7 +56,8 @@ async def login(body: Credentials, deps: DepsDep, request: Request) -> Tokens:
     """Exchange email and password for an access token (15 min) and a refresh token;
     429 with Retry-After after too many failed logins for the account or from the address."""
     address = request.client.host if request.client else "unknown"
-    pair = await accounts.login(deps, body.email, body.password, address)
+    agent = request.headers.get("user-agent", "")
+    pair = await accounts.login(deps, body.email, body.password, address, agent)
     return Tokens(
         access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
     )
@@ -62,8 +65,55 @@ async def login(body: Credentials, deps: DepsDep, request: Request) -> Tokens:
 
 @router.post("/refresh")
 async def refresh(body: RefreshRequest, deps: DepsDep) -> Tokens:
-    """Exchange a refresh token for a new pair of tokens."""
+    """Exchange a refresh token for a new pair; the refresh token is spent by it. Presenting
+    a spent refresh token again ends its whole session (it may have been copied): 401, and
+    every token of that session stops working."""
     pair = await accounts.refresh(deps, body.refresh_token)
     return Tokens(
         access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
     )
+
+
+class SessionView(BaseModel):
+    session_id: UUID
+    created_at: datetime
+    last_used_at: datetime = Field(description="when its refresh token was last used")
+    user_agent: str
+    address: str
+    current: bool = Field(description="the session of the access token that asked")
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+async def logout(principal: CurrentUser, deps: DepsDep) -> None:
+    """End this session: its refresh token stops working, and so do its access tokens."""
+    await sessions.end_current(deps.sessions, principal)
+
+
+@router.post("/logout-all", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+async def logout_all(principal: CurrentUser, deps: DepsDep) -> None:
+    """End every session of the account, on every device, this one included."""
+    await sessions.end_all(deps.sessions, principal.user_id)
+
+
+@router.get("/sessions")
+async def list_sessions(principal: CurrentUser, deps: DepsDep) -> list[SessionView]:
+    """The account's active sessions, the most recently used first."""
+    return [
+        SessionView(
+            session_id=session.session_id,
+            created_at=session.created_at,
+            last_used_at=session.last_used_at,
+            user_agent=session.user_agent,
+            address=session.address,
+            current=session.session_id == principal.session_id,
+        )
+        for session in await sessions.listed(deps.sessions, principal)
+    ]
+
+
+@router.delete(
+    "/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response
+)
+async def end_session(session_id: UUID, principal: CurrentUser, deps: DepsDep) -> None:
+    """End one of the account's sessions (404 for an unknown one or another account's)."""
+    await sessions.end(deps.sessions, principal, session_id, Ended.ENDED_BY_USER)

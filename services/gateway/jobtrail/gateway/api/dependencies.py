@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.errors import Unauthorized
+from jobtrail.gateway.handlers import sessions
 from jobtrail.gateway.security import Principal
 
 _bearer = HTTPBearer(auto_error=False, description="An access token from /auth/login")
@@ -23,13 +24,16 @@ def get_correlation_id(request: Request) -> str:
     return str(request.scope.get("state", {}).get("correlation_id", ""))
 
 
-def current_user(
+async def current_user(
     deps: Annotated[Deps, Depends(get_deps)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
+    """The caller, from a valid access token of a session that has not ended."""
     if credentials is None:
         raise Unauthorized("log in first: send 'Authorization: Bearer <access token>'")
-    return deps.tokens.verify(credentials.credentials, "access")
+    principal = deps.tokens.verify(credentials.credentials, "access")
+    await sessions.ensure_active(deps.sessions, principal)
+    return principal
 
 
 DepsDep = Annotated[Deps, Depends(get_deps)]

@@ -9,7 +9,7 @@ from jobtrail.events.users import Profile, ProfileUpdated, UserUpdated
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.domain.users import User, normalise_email, user_id_for
 from jobtrail.gateway.errors import NotFound, Unauthorized
-from jobtrail.gateway.handlers import login_throttle
+from jobtrail.gateway.handlers import login_throttle, sessions
 from jobtrail.gateway.security import Principal, TokenPair, hash_password, verify_password
 
 
@@ -34,8 +34,10 @@ async def register(
     return User.fold(user_id, executed)
 
 
-async def login(deps: Deps, email: str, password: str, address: str) -> TokenPair:
-    """Tokens for a correct password; throttled per account and per client address."""
+async def login(
+    deps: Deps, email: str, password: str, address: str, user_agent: str = ""
+) -> TokenPair:
+    """A new session's tokens for a correct password; throttled per account and address."""
     await login_throttle.check(deps.engine, deps.settings, email, address)
     # Read from the log, not the read model: a user can log in the moment they registered.
     user = await load_user(deps, user_id_for(email))
@@ -46,15 +48,19 @@ async def login(deps: Deps, email: str, password: str, address: str) -> TokenPai
         await login_throttle.failed(deps.engine, deps.settings, email, address)
         raise Unauthorized("wrong email or password")
     await login_throttle.succeeded(deps.engine, email)
-    return deps.tokens.issue(user.user_id, user.role)
+    return await sessions.start(deps.sessions, user.user_id, user.role, user_agent, address)
 
 
 async def refresh(deps: Deps, refresh_token: str) -> TokenPair:
-    principal = deps.tokens.verify(refresh_token, "refresh")
-    user = await load_user(deps, principal.user_id)
-    if not user.registered:
-        raise Unauthorized("this account no longer exists")
-    return deps.tokens.issue(user.user_id, user.role)
+    """The next tokens of the refresh token's session (which it rotates)."""
+
+    async def role_of(user_id: UUID) -> str:
+        user = await load_user(deps, user_id)
+        if not user.registered:
+            raise Unauthorized("this account no longer exists")
+        return user.role
+
+    return await sessions.refresh(deps.sessions, refresh_token, role_of)
 
 
 async def update_user(
