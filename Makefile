@@ -9,6 +9,7 @@ CHAOS_KILLS ?= 50
 install:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --locked --all-groups
+	$(UV) run --locked python -c "from jobtrail.stack.pgvector import main; main()"
 
 run: install
 	$(UV) run --locked jobtrail dev --data-dir $(DATA_DIR)

@@ -161,7 +161,7 @@ def restart_each_killed_server(stack: EmbeddedStack) -> None:
             os.kill(pid, signal.SIGKILL)
             assert eventually(partial(restarted_once, supervisor, server.name), 60)
             assert eventually(partial(running_anew, server, pid), 60)
-        assert {e.name for e in supervisor.unexpected_exits} == {"nats", "postgres", "s3"}
+        assert {e.name for e in supervisor.unexpected_exits} == {"nats", "postgres", "s3", "smtp"}
         assert eventually(lambda: http_status(f"http://{endpoints.s3_endpoint}/healthz") == 200)
         assert read_the_row(endpoints) == ("kept",)
     finally:

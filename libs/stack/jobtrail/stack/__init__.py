@@ -1,4 +1,5 @@
-"""Embedded NATS (JetStream), PostgreSQL (pgvector) and S3 (SeaweedFS) for development and tests.
+"""Embedded NATS (JetStream), PostgreSQL (pgvector), S3 (SeaweedFS) and an SMTP sink (aiosmtpd)
+for development and tests.
 
 with EmbeddedStack(StackConfig.from_env(Path(".jobtrail"))) as endpoints:
     os.environ.update(endpoints.as_env())
@@ -8,5 +9,6 @@ from jobtrail.stack.config import StackConfig
 from jobtrail.stack.embedded import EmbeddedStack
 from jobtrail.stack.endpoints import StackEndpoints
 from jobtrail.stack.errors import StackError
+from jobtrail.stack.smtp import SentMail, read_mail
 
-__all__ = ["EmbeddedStack", "StackConfig", "StackEndpoints", "StackError"]
+__all__ = ["EmbeddedStack", "SentMail", "StackConfig", "StackEndpoints", "StackError", "read_mail"]

@@ -32,6 +32,7 @@ class StackConfig:
     nats_monitor_port: int = _port(8222, "NATS monitoring")
     pg_port: int = _port(5432, "PostgreSQL")
     s3_port: int = _port(8333, "S3")
+    smtp_port: int = _port(2525, "SMTP sink")
     weed_s3_grpc_port: int = _port(18333, "SeaweedFS S3 gRPC")
     weed_master_port: int = _port(9333, "SeaweedFS master")
     weed_master_grpc_port: int = _port(19333, "SeaweedFS master gRPC")

@@ -1,4 +1,4 @@
-"""NATS, PostgreSQL and S3 started and stopped together."""
+"""NATS, PostgreSQL, S3 and an SMTP sink started and stopped together."""
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -11,6 +11,7 @@ from jobtrail.stack.nats import NatsServer
 from jobtrail.stack.ports import ensure_free
 from jobtrail.stack.postgres import PostgresServer
 from jobtrail.stack.s3 import S3Server
+from jobtrail.stack.smtp import SmtpSink
 
 
 class Server(Protocol):
@@ -43,22 +44,23 @@ class EmbeddedStack:
         self._endpoints: StackEndpoints | None = None
 
     def start(self) -> StackEndpoints:
-        """Start NATS, PostgreSQL and S3 in parallel and return how to reach them."""
+        """Start NATS, PostgreSQL, S3 and the SMTP sink in parallel; return how to reach them."""
         if self._endpoints is not None:
             return self._endpoints
         # Check every port first, so a busy one fails fast and starts nothing.
         for claim in self.config.port_claims():
             ensure_free(claim)
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
-        nats, postgres, s3 = (
+        nats, postgres, s3, smtp = (
             NatsServer(self.config),
             PostgresServer(self.config),
             S3Server(self.config),
+            SmtpSink(self.config),
         )
-        self._servers = (nats, postgres, s3)
+        self._servers = (nats, postgres, s3, smtp)
         try:
             _in_parallel([server.start for server in self._servers])
-            self._endpoints = self._endpoints_of(nats, postgres, s3)
+            self._endpoints = self._endpoints_of(nats, postgres, s3, smtp)
         except BaseException:
             self.stop()
             raise
@@ -66,7 +68,7 @@ class EmbeddedStack:
 
     @property
     def servers(self) -> Sequence[Server]:
-        """The running servers (NATS, PostgreSQL, S3), for a supervisor to watch and restart."""
+        """The running servers (NATS, PostgreSQL, S3, SMTP), for a supervisor to keep up."""
         return self._servers
 
     def stop(self) -> None:
@@ -75,7 +77,7 @@ class EmbeddedStack:
         _in_parallel([server.stop for server in servers])
 
     def _endpoints_of(
-        self, nats: NatsServer, postgres: PostgresServer, s3: S3Server
+        self, nats: NatsServer, postgres: PostgresServer, s3: S3Server, smtp: SmtpSink
     ) -> StackEndpoints:
         """Client settings for the running servers, with the durability settings in force."""
         return StackEndpoints(
@@ -85,6 +87,9 @@ class EmbeddedStack:
             s3_endpoint=s3.endpoint,
             s3_access_key=self.config.s3_access_key,
             s3_secret_key=self.config.s3_secret_key,
+            smtp_host=smtp.host,
+            smtp_port=smtp.port,
+            mail_dir=str(smtp.mail_dir),
             durability=f"{nats.durability()}; {postgres.durability()}",
         )
 

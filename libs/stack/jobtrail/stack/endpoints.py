@@ -5,7 +5,10 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class StackEndpoints:
-    """URLs and credentials of a running stack, plus the durability settings in force."""
+    """URLs and credentials of a running stack, plus the durability settings in force.
+
+    mail_dir is the SMTP sink's Maildir, where tests and `jobtrail mail` read what was sent.
+    """
 
     nats_url: str
     nats_monitor_url: str
@@ -13,6 +16,9 @@ class StackEndpoints:
     s3_endpoint: str
     s3_access_key: str
     s3_secret_key: str
+    smtp_host: str
+    smtp_port: int
+    mail_dir: str
     durability: str
     s3_secure: bool = False
 
@@ -25,4 +31,6 @@ class StackEndpoints:
             "JOBTRAIL_S3_ACCESS_KEY": self.s3_access_key,
             "JOBTRAIL_S3_SECRET_KEY": self.s3_secret_key,
             "JOBTRAIL_S3_SECURE": "true" if self.s3_secure else "false",
+            "JOBTRAIL_SMTP_HOST": self.smtp_host,
+            "JOBTRAIL_SMTP_PORT": str(self.smtp_port),
         }

@@ -6,6 +6,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
+from jobtrail.stack import pgvector
 from jobtrail.stack.binaries import postgres_binary
 from jobtrail.stack.config import StackConfig
 from jobtrail.stack.errors import StackError
@@ -52,6 +53,8 @@ class PostgresServer:
         """Initialise the cluster if new, start the server and create the jobtrail database."""
         self._prepare_folders()
         self._log.begin_run()
+        # pgvector as the wheel ships it needs AVX-512; on other CPUs, build one that fits.
+        pgvector.ensure_portable(self._config.data_dir / "logs" / "pgvector-build.log")
         if not (self._cluster / "PG_VERSION").exists():
             self._initdb()
         server_options = (

@@ -1,6 +1,7 @@
-"""Plain HTTP checks of whether a server answers yet."""
+"""Plain HTTP and TCP checks of whether a server answers yet."""
 
 import json
+import socket
 import urllib.error
 import urllib.request
 from typing import Any
@@ -21,3 +22,12 @@ def http_json(url: str, timeout: float = 2.0) -> Any:
     """Decoded JSON body of a GET to `url`."""
     with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - http only
         return json.load(response)
+
+
+def accepts_connections(host: str, port: int, timeout: float = 1.0) -> bool:
+    """Whether something listens on host:port yet, for servers with no health endpoint."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False

@@ -14,7 +14,7 @@ from jobtrail.stack.endpoints import StackEndpoints
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[StackEndpoints]:
-    """A fresh NATS, PostgreSQL and S3 on free ports, stopped when the session ends."""
+    """A fresh NATS, PostgreSQL, S3 and SMTP sink on free ports, stopped when the session ends."""
     # Not under pytest's tmp root: every pytest session resets that to 0700, which would cut
     # the unprivileged PostgreSQL user off from its data while another session runs.
     with (

@@ -49,6 +49,8 @@ SERVICES = (
 )
 
 
+# Where `jobtrail dev` keeps the servers' data unless told otherwise (`jobtrail mail` reads it).
+DATA_DIR = Path(".data")
 SIGNING_KEY_FILE = "gateway-jwt-signing-key"
 AUDIT_KEY_FILE = "audit-hmac-key"
 MIN_KEY_CHARS = 32
@@ -172,6 +174,7 @@ def _announce(endpoints: StackEndpoints, ports: dict[str, int], seconds: float) 
         f"  NATS             {endpoints.nats_url}   monitoring: {endpoints.nats_monitor_url}",
         f"  PostgreSQL       {endpoints.database_url}   (admin; each service has its own role)",
         f"  S3               http://{endpoints.s3_endpoint}",
+        f"  SMTP sink        {endpoints.smtp_host}:{endpoints.smtp_port}   (jobtrail mail)",
         f"  durability       {endpoints.durability}",
     ]
     print("\n".join(lines), flush=True)

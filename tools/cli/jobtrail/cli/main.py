@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jobtrail.cli import dev, ingest, integrity, operations, rescore, revisions
+from jobtrail.cli import dev, ingest, integrity, mail, operations, rescore, revisions
 from jobtrail.cli.settings import CliSettings
 from jobtrail.events.subjects import ALL_EVENTS
 from jobtrail.jobs.ops import JobsSettings, Rebuilt
@@ -29,16 +29,17 @@ app.add_typer(docs_app, name="docs")
 app.add_typer(revisions.db_app, name="db")
 app.command("ingest")(ingest.ingest)
 app.command("rescore")(rescore.rescore)
+app.command("mail")(mail.mail)
 out = Console()
 
 
 @app.command("dev")
 def dev_command(
-    data_dir: Annotated[Path, typer.Option(help="where the servers keep their data")] = Path(
-        ".data"
-    ),
+    data_dir: Annotated[
+        Path, typer.Option(help="where the servers keep their data")
+    ] = dev.DATA_DIR,
 ) -> None:
-    """Run NATS, PostgreSQL, S3 and the six services on loopback until Ctrl-C."""
+    """Run NATS, PostgreSQL, S3, an SMTP sink and the six services on loopback until Ctrl-C."""
     try:
         code = dev.run(data_dir)
     except StackError as error:
