@@ -50,6 +50,8 @@ def served_gateway(stack: StackEndpoints, **gateway: Any) -> Iterator[str]:
     """The gateway with its projectors on the embedded stack, over real HTTP."""
     settings = GatewaySettings(
         **{"max_upload_bytes": 2 * 1024 * 1024, "admin_emails": (ADMIN_EMAIL,),
+           # one address sends every request here; test_rate_limits.py tests the limits
+           "rate_limit_per_user": 0, "rate_limit_per_address": 0,
            **connection_settings(stack), **gateway}
     )  # fmt: skip
     with serving(create_app(settings)) as url:

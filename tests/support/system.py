@@ -153,6 +153,9 @@ async def running_system(stack: StackEndpoints, **gateway: Any) -> AsyncIterator
     settings = GatewaySettings(
         **{
             "max_upload_bytes": 2 * 1024 * 1024, "admin_emails": (ADMIN_EMAIL,),
+            # Every test request comes from one address; test_rate_limits.py runs its own.
+            "rate_limit_per_user": 0, "rate_limit_per_address": 0,
+            "smtp_host": stack.smtp_host, "smtp_port": stack.smtp_port,
             **common, **own, **gateway,
         }
     )  # fmt: skip

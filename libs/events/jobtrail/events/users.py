@@ -18,8 +18,22 @@ class UserRegistered(Event):
     user_id: UUID
     email: str
     display_name: str
-    password_hash: str = Field(description="argon2id hash; the password itself is never stored")
+    password_hash: str | None = Field(
+        default=None,
+        description="Only in events recorded before passwords moved out of the log: an "
+        "argon2id hash. Credentials now live in the gateway's own table; new events carry none.",
+    )
     role: Literal["user", "admin"] = "user"
+
+
+class PasswordChanged(Event):
+    """A person's password changed: by them, knowing the old one, or through a reset link.
+    The event carries no hash: credentials are kept apart from the log."""
+
+    type: ClassVar[str] = "PasswordChanged"
+    aggregate_type: ClassVar[str] = "user"
+    user_id: UUID
+    how: Literal["changed", "reset"]
 
 
 class UserUpdated(Event):
@@ -83,3 +97,41 @@ class ProfileUpdated(Event):
     aggregate_type: ClassVar[str] = "user"
     user_id: UUID
     profile: Profile
+
+
+class UserDisabled(Event):
+    """An admin disabled an account: it cannot log in, and its sessions ended."""
+
+    type: ClassVar[str] = "UserDisabled"
+    aggregate_type: ClassVar[str] = "user"
+    user_id: UUID
+    reason: str = Field(default="", max_length=500)
+
+
+class UserEnabled(Event):
+    """An admin enabled a disabled account again."""
+
+    type: ClassVar[str] = "UserEnabled"
+    aggregate_type: ClassVar[str] = "user"
+    user_id: UUID
+
+
+class UserRoleChanged(Event):
+    """An admin changed an account's role; its sessions ended, so the new role applies at
+    once."""
+
+    type: ClassVar[str] = "UserRoleChanged"
+    aggregate_type: ClassVar[str] = "user"
+    user_id: UUID
+    role: Literal["user", "admin"]
+
+
+class UserIdentityLinked(Event):
+    """An account was linked to an identity at an OpenID provider (by its verified email);
+    the account can log in through that provider from now on."""
+
+    type: ClassVar[str] = "UserIdentityLinked"
+    aggregate_type: ClassVar[str] = "user"
+    user_id: UUID
+    provider: str = Field(max_length=100)
+    subject: str = Field(max_length=255, description="the provider's `sub` for this person")

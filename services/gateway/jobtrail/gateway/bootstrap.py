@@ -19,9 +19,15 @@ from jobtrail.docstore import DocumentStore, open_document_store
 from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.connection import JetStreamLink, jetstream
 from jobtrail.events.subjects import ALL_EVENTS
+from jobtrail.gateway.adapters.credentials import PostgresCredentials
+from jobtrail.gateway.adapters.mail import SmtpMailer, UnsentMail
+from jobtrail.gateway.adapters.oidc import AuthlibProviders, PostgresPendingLogins
+from jobtrail.gateway.adapters.rate_limits import PostgresRateLimits
 from jobtrail.gateway.adapters.sessions import PostgresSessionStore
 from jobtrail.gateway.declarations import SERVICE
 from jobtrail.gateway.deps import Deps
+from jobtrail.gateway.handlers.oidc import OidcDeps, Provider
+from jobtrail.gateway.handlers.passwords import Mailer, PasswordDeps
 from jobtrail.gateway.handlers.sessions import ActiveSessions, SessionDeps
 from jobtrail.gateway.readmodels.audit import AuditTrail, load_key
 from jobtrail.gateway.readmodels.audit_anchors import AuditAnchorer
@@ -104,7 +110,16 @@ async def _assemble(
     sessions = SessionDeps(
         PostgresSessionStore(engine), tokens, ActiveSessions(settings.session_check_seconds)
     )
-    deps = Deps(settings, events, engine, documents, files, tokens, sessions)
+    passwords = PasswordDeps(
+        PostgresCredentials(engine),
+        mailer(settings),
+        settings.password_reset_link,
+        settings.password_reset_minutes,
+    )
+    deps = Deps(
+        settings, events, engine, documents, files, tokens, sessions, passwords,
+        PostgresRateLimits(engine), oidc(settings, engine),
+    )  # fmt: skip
     projectors = projectors_for(deps, audit_engine)
 
     async def wake(_: Msg) -> None:
@@ -130,3 +145,34 @@ async def _assemble(
 async def _ping(deps: Deps) -> None:
     async with deps.engine.connect() as connection:
         await connection.exec_driver_sql("SELECT 1")
+
+
+def mailer(settings: GatewaySettings) -> Mailer:
+    """SMTP where a server is configured, else a mailer that only logs that it sent nothing."""
+    if not settings.smtp_host:
+        return UnsentMail()
+    password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+    return SmtpMailer(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.mail_from,
+        username=settings.smtp_username,
+        password=password,
+        starttls=settings.smtp_starttls,
+    )
+
+
+def oidc(settings: GatewaySettings, engine: AsyncEngine) -> OidcDeps:
+    """The configured identity providers, pending logins in PostgreSQL, authlib's client."""
+    providers = {
+        name: Provider(
+            name,
+            given.issuer,
+            given.client_id,
+            given.client_secret.get_secret_value(),
+            given.scopes,
+        )
+        for name, given in settings.oidc_providers.items()
+    }
+    callback = settings.public_url.rstrip("/") + "/auth/oidc/{provider}/callback"
+    return OidcDeps(providers, PostgresPendingLogins(engine), AuthlibProviders(), callback)

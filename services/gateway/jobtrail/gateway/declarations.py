@@ -18,13 +18,27 @@ from jobtrail.events.exports import ExportRequested
 from jobtrail.events.jobs import IngestionRequested, JobPostingAdded, JobPostingUpdated
 from jobtrail.events.notifications import NotificationRead
 from jobtrail.events.resumes import ResumeUploaded, ResumeVersionAccepted, ResumeVersionCreated
-from jobtrail.events.users import ProfileUpdated, UserRegistered, UserUpdated
+from jobtrail.events.users import (
+    PasswordChanged,
+    ProfileUpdated,
+    UserDisabled,
+    UserEnabled,
+    UserIdentityLinked,
+    UserRegistered,
+    UserRoleChanged,
+    UserUpdated,
+)
 
 SERVICE = Service(
     "gateway",
     emits=(
         UserRegistered,
         UserUpdated,
+        PasswordChanged,
+        UserDisabled,
+        UserEnabled,
+        UserRoleChanged,
+        UserIdentityLinked,
         ProfileUpdated,
         ResumeUploaded,
         ResumeVersionAccepted,

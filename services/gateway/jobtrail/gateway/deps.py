@@ -16,6 +16,9 @@ from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.aggregates import A, Decision, Repository
 from jobtrail.events import ConcurrencyConflict, Event, EventContext, RecordedEvent
 from jobtrail.gateway.errors import ConcurrentChange
+from jobtrail.gateway.handlers.oidc import OidcDeps
+from jobtrail.gateway.handlers.passwords import PasswordDeps
+from jobtrail.gateway.handlers.rate_limits import RateLimitStore
 from jobtrail.gateway.handlers.sessions import SessionDeps
 from jobtrail.gateway.readmodels import projection
 from jobtrail.gateway.readmodels.projector import wait_for
@@ -34,6 +37,9 @@ class Deps:
     files: BlobStore
     tokens: TokenIssuer
     sessions: SessionDeps
+    passwords: PasswordDeps
+    rate_limits: RateLimitStore
+    oidc: OidcDeps
 
     async def settled(self, recorded: list[RecordedEvent]) -> None:
         """Return once the read models show what was just appended (read-your-writes)."""

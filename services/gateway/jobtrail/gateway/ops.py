@@ -4,6 +4,9 @@ Everything else in the package is internal; an import-linter contract keeps the 
 the `ops` module of each service.
 """
 
+import jobtrail.gateway.adapters.credentials
+import jobtrail.gateway.adapters.oidc
+import jobtrail.gateway.adapters.rate_limits
 import jobtrail.gateway.adapters.sessions
 import jobtrail.gateway.handlers.idempotency
 import jobtrail.gateway.handlers.login_throttle

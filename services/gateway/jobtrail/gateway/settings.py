@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from jobtrail.gateway.handlers.rate_limits import Policy
 from jobtrail.runtime import ServiceSettings
 from jobtrail.runtime.settings import DEV_SIGNING_KEY
+
+
+class OidcProviderSettings(BaseModel):
+    """One OpenID provider: Google, Microsoft, LinkedIn or any issuer with discovery."""
+
+    issuer: str = Field(description="e.g. https://accounts.google.com")
+    client_id: str
+    client_secret: SecretStr
+    scopes: str = "openid email profile"
 
 
 class GatewaySettings(ServiceSettings):
@@ -23,6 +33,41 @@ class GatewaySettings(ServiceSettings):
     # An ended session's access tokens are refused by every gateway copy within this many
     # seconds (at once by the copy that ended it); a copy re-checks a session this often.
     session_check_seconds: float = Field(default=5.0, ge=0, le=300)
+
+    # Mail (password reset links). Without an SMTP host nothing is sent, and the log says so;
+    # `jobtrail dev` points this at the stack's local sink (`jobtrail mail` shows what it got).
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "Jobtrail <no-reply@jobtrail.invalid>"
+    # Where a reset link points: the front end's page, with {token} where the token goes.
+    password_reset_link: str = "http://localhost:3000/reset-password?token={token}"  # noqa: S105
+    password_reset_minutes: int = Field(default=30, ge=5, le=1440)
+
+    # Login with identity providers (OpenID Connect), by name, e.g. as JSON in
+    # GATEWAY_OIDC_PROVIDERS='{"google": {"issuer": "https://accounts.google.com",
+    # "client_id": "…", "client_secret": "…"}}'. Register `<public_url>/auth/oidc/<name>/callback`
+    # (or your front end's page that passes `code` and `state` on to it) at the provider.
+    oidc_providers: dict[str, OidcProviderSettings] = Field(default_factory=dict)
+    public_url: str = "http://127.0.0.1:8000"
+
+    # API rate limits, shared by every copy: requests per minute for each account and each
+    # client address (bursts up to the same number); 0 turns one off.
+    rate_limit_per_user: int = Field(default=600, ge=0)
+    rate_limit_per_address: int = Field(default=1200, ge=0)
+
+    def rate_limit_policies(self) -> tuple[Policy, ...]:
+        return tuple(
+            Policy(name, quota, 60)
+            for name, quota in (
+                ("user", self.rate_limit_per_user),
+                ("address", self.rate_limit_per_address),
+            )
+            if quota > 0
+        )
+
     admin_emails: tuple[str, ...] = ()
     # Login throttling (shared by every copy through PostgreSQL): this many failed logins
     # for one email, or from one client address, within the window answer 429 after.

@@ -31,8 +31,14 @@ class FakeSessionStore:
             self.rows[session_id] = after
         return after
 
-    async def end_all(self, user_id: UUID, reason: Ended, now: datetime) -> list[UUID]:
-        ended = [s for s in self.rows.values() if s.user_id == user_id and s.active]
+    async def end_all(
+        self, user_id: UUID, reason: Ended, now: datetime, keep: UUID | None = None
+    ) -> list[UUID]:
+        ended = [
+            s
+            for s in self.rows.values()
+            if s.user_id == user_id and s.active and s.session_id != keep
+        ]
         for session in ended:
             self.rows[session.session_id] = replace(
                 session, ended_at=now, ended_reason=reason.value

@@ -16,7 +16,7 @@ from jobtrail.events.users import (
     UserUpdated,
 )
 from jobtrail.gateway.domain.users import User, normalise_email, user_id_for
-from jobtrail.gateway.errors import EmailTaken
+from jobtrail.gateway.errors import EmailTaken, NotFound
 
 
 def recorded(user_id: object, *events: Event) -> list[RecordedEvent]:
@@ -27,7 +27,7 @@ def recorded(user_id: object, *events: Event) -> list[RecordedEvent]:
 
 def registered_user(email: str = "ada@example.com", name: str = "Ada") -> User:
     user_id = user_id_for(email)
-    new = User(user_id).register(email, name, "hash", "user")
+    new = User(user_id).register(email, name, "user")
     return User.fold(user_id, recorded(user_id, *new))
 
 
@@ -39,17 +39,18 @@ def test_user_ids_derive_from_the_normalised_email() -> None:
 
 def test_registering_records_the_normalised_email_and_role() -> None:
     user_id = user_id_for("Ada@Example.com")
-    [event] = User(user_id).register(" Ada@Example.com ", "Ada", "argon-hash", "user")
+    [event] = User(user_id).register(" Ada@Example.com ", "Ada", "user")
     assert isinstance(event, UserRegistered)
+    # No password hash: credentials are not events.
     assert (event.user_id, event.email, event.display_name, event.password_hash, event.role) == (
-        user_id, "ada@example.com", "Ada", "argon-hash", "user",
+        user_id, "ada@example.com", "Ada", None, "user",
     )  # fmt: skip
 
 
 def test_a_role_other_than_admin_registers_as_user() -> None:
-    [event] = User(uuid4()).register("x@example.com", "X", "h", "root")
+    [event] = User(uuid4()).register("x@example.com", "X", "root")
     assert event.role == "user"
-    [admin] = User(uuid4()).register("y@example.com", "Y", "h", "admin")
+    [admin] = User(uuid4()).register("y@example.com", "Y", "admin")
     assert admin.role == "admin"
 
 
@@ -57,7 +58,7 @@ def test_registering_an_email_twice_is_refused_as_taken() -> None:
     user = registered_user("ada@example.com")
     assert user.registered
     with pytest.raises(EmailTaken, match="already registered"):
-        user.register("ADA@example.com", "Ada again", "hash", "user")
+        user.register("ADA@example.com", "Ada again", "user")
 
 
 def test_folding_the_history_restores_the_account_and_profile() -> None:
@@ -76,6 +77,18 @@ def test_folding_the_history_restores_the_account_and_profile() -> None:
     assert (user.registered, user.display_name, user.role, user.profile) == (
         True, "Countess", "admin", profile,
     )  # fmt: skip
+    assert user.legacy_password_hash == "h"  # recorded before credentials left the log
+
+
+def test_a_password_change_is_an_event_without_the_password() -> None:
+    user = registered_user(name="Ada")
+    [changed] = user.change_password("reset")
+    assert changed.model_dump(exclude={"event_id", "occurred_at"}) == {
+        "user_id": user.user_id,
+        "how": "reset",
+    }
+    with pytest.raises(NotFound):
+        User(uuid4()).change_password("changed")
 
 
 def test_updating_to_the_same_display_name_emits_nothing() -> None:
@@ -93,3 +106,14 @@ def test_saving_an_unchanged_profile_emits_nothing() -> None:
     [changed] = user.update_profile(profile)
     user.apply(changed)
     assert user.update_profile(Profile(headline="Engineer")) == []
+
+
+def test_an_identity_is_linked_once() -> None:
+    user = registered_user(name="Ada")
+    [linked] = user.link_identity("google", "sub-1")
+    user.apply(linked)
+    assert user.identities == {("google", "sub-1")}
+    assert user.link_identity("google", "sub-1") == []
+    assert len(user.link_identity("microsoft", "sub-1")) == 1
+    with pytest.raises(NotFound):
+        User(uuid4()).link_identity("google", "sub-2")

@@ -66,11 +66,14 @@ class PostgresSessionStore:
                 )
             return after
 
-    async def end_all(self, user_id: UUID, reason: Ended, now: datetime) -> list[UUID]:
+    async def end_all(
+        self, user_id: UUID, reason: Ended, now: datetime, keep: UUID | None = None
+    ) -> list[UUID]:
+        kept = sessions.c.session_id != keep if keep is not None else sa.true()
         async with self._engine.begin() as connection:
             ended = await connection.execute(
                 sessions.update()
-                .where(sessions.c.user_id == user_id, sessions.c.ended_at.is_(None))
+                .where(sessions.c.user_id == user_id, sessions.c.ended_at.is_(None), kept)
                 .values(ended_at=now, ended_reason=reason.value)
                 .returning(sessions.c.session_id)
             )

@@ -11,6 +11,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
+from jobtrail.gateway.api import admin as admin_api
 from jobtrail.gateway.api import ai_jobs as ai_jobs_api
 from jobtrail.gateway.api import applications as applications_api
 from jobtrail.gateway.api import attachments as attachments_api
@@ -20,7 +21,9 @@ from jobtrail.gateway.api import ingestions as ingestions_api
 from jobtrail.gateway.api import jobs as jobs_api
 from jobtrail.gateway.api import matches as matches_api
 from jobtrail.gateway.api import notifications as notifications_api
+from jobtrail.gateway.api import oidc as oidc_api
 from jobtrail.gateway.api.middleware import BodyLimitMiddleware, CorrelationMiddleware
+from jobtrail.gateway.api.rate_limits import RateLimitMiddleware
 from jobtrail.gateway.bootstrap import bootstrap
 from jobtrail.gateway.readmodels.projector import projections_report
 from jobtrail.gateway.settings import GatewaySettings
@@ -59,6 +62,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     for router in (jobs_api.router, matches_api.router, ingestions_api.router):
         app.include_router(router)
     app.include_router(exports_api.router)
+    app.include_router(admin_api.router)
+    app.include_router(oidc_api.router)
     app.include_router(ai_jobs_api.router)
     for router in (applications_api.router, attachments_api.router, notifications_api.router):
         app.include_router(router)
@@ -67,6 +72,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_upload_bytes + 256 * 1024)
     problems.install(app)  # its catch-all middleware wraps the body limit's own refusal
     app.add_middleware(problems.ReadDeadlineMiddleware, seconds=settings.read_deadline_seconds)
+    app.add_middleware(RateLimitMiddleware, policies=settings.rate_limit_policies())
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Request, Response, status
 from pydantic import BaseModel, EmailStr, Field
 
 from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep
@@ -117,3 +117,61 @@ async def list_sessions(principal: CurrentUser, deps: DepsDep) -> list[SessionVi
 async def end_session(session_id: UUID, principal: CurrentUser, deps: DepsDep) -> None:
     """End one of the account's sessions (404 for an unknown one or another account's)."""
     await sessions.end(deps.sessions, principal, session_id, Ended.ENDED_BY_USER)
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(max_length=256)
+    new_password: str = Field(min_length=10, max_length=256, description="10 characters or more")
+
+
+class ResetRequest(BaseModel):
+    email: EmailStr
+
+
+class ResetConfirmation(BaseModel):
+    token: str = Field(min_length=1, max_length=200, description="from the link in the mail")
+    new_password: str = Field(min_length=10, max_length=256, description="10 characters or more")
+
+
+class Accepted(BaseModel):
+    detail: str
+
+
+@router.post("/password", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+async def change_password(
+    body: PasswordChange,
+    principal: CurrentUser,
+    deps: DepsDep,
+    request: Request,
+    correlation_id: CorrelationId,
+) -> None:
+    """Change the password (the current one is required; 403 if it is wrong). Every other
+    session of the account ends; this one goes on."""
+    address = request.client.host if request.client else "unknown"
+    await accounts.change_password(
+        deps, principal, body.current_password, body.new_password, address, correlation_id
+    )
+
+
+@router.post("/password-reset", status_code=status.HTTP_202_ACCEPTED)
+async def request_password_reset(
+    body: ResetRequest, deps: DepsDep, background: BackgroundTasks
+) -> Accepted:
+    """Mail a single-use link to reset the password. The answer is the same whether or not
+    the email has an account, and the mail is sent after it."""
+    background.add_task(accounts.send_reset_link, deps, str(body.email))
+    return Accepted(
+        detail="If an account uses this email, a link to reset its password is on its way; "
+        f"it works once, within {deps.settings.password_reset_minutes} minutes."
+    )
+
+
+@router.post(
+    "/password-reset/confirm", status_code=status.HTTP_204_NO_CONTENT, response_class=Response
+)
+async def confirm_password_reset(
+    body: ResetConfirmation, deps: DepsDep, correlation_id: CorrelationId
+) -> None:
+    """Set a new password with the token from the reset mail (422 if the token is unknown,
+    used or expired). Every session of the account ends: log in with the new password."""
+    await accounts.reset_password(deps, body.token, body.new_password, correlation_id)

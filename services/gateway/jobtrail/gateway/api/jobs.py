@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -17,7 +19,7 @@ from jobtrail.gateway.api.dependencies import (
 )
 from jobtrail.gateway.api.inputs import CURSOR_PATTERN, INT64_MAX, Amount
 from jobtrail.gateway.deps import Deps
-from jobtrail.gateway.errors import InvalidInput
+from jobtrail.gateway.errors import InvalidInput, NotFound
 from jobtrail.gateway.handlers import jobs as handle
 from jobtrail.gateway.readmodels import jobs as read
 from jobtrail.gateway.readmodels import queries
@@ -180,7 +182,24 @@ async def add_job(
     job_id, repeated = await handle.add(deps, me, posting, correlation_id, key)
     if repeated:
         response.headers["Idempotent-Replayed"] = "true"
-    return await get_job(job_id, me, deps)
+    return await _created(job_id, me, deps)
+
+
+# After a posting is added, how long to keep looking for it in the read models when they
+# lag past the read-your-writes wait (a loaded machine): the posting exists, so a 404
+# would tell the caller something false.
+CREATED_VISIBLE_SECONDS = 15.0
+
+
+async def _created(job_id: UUID, me: Principal, deps: Deps) -> JobDetail:
+    deadline = time.monotonic() + CREATED_VISIBLE_SECONDS
+    while True:
+        try:
+            return await get_job(job_id, me, deps)
+        except NotFound:
+            if time.monotonic() >= deadline:
+                raise
+            await asyncio.sleep(0.05)
 
 
 @router.get("")

@@ -286,6 +286,12 @@ def declare_errors(schema: dict[str, Any]) -> dict[str, Any]:
     content = {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     retry = {"Retry-After": {"description": "seconds to wait before repeating the request",
                              "schema": {"type": "integer"}}}  # fmt: skip
+    limits = {
+        "RateLimit-Policy": {"description": "the rate limits that apply (IETF draft)",
+                             "schema": {"type": "string"}},
+        "RateLimit": {"description": "what is left of the tightest one",
+                      "schema": {"type": "string"}},
+    }  # fmt: skip
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
             if method not in _WRITES | {"get", "head"}:
@@ -297,7 +303,7 @@ def declare_errors(schema: dict[str, Any]) -> dict[str, Any]:
                     entry["description"], entry["content"] = _MEANINGS[status], content
                 entry.setdefault("content", content)  # a route's own declaration stands
                 if status in (429, 503):
-                    entry["headers"] = retry
+                    entry["headers"] = retry | (limits if status == 429 else {})
             operation["responses"] = dict(sorted(responses.items()))
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
@@ -307,7 +313,8 @@ def declare_errors(schema: dict[str, Any]) -> dict[str, Any]:
 def _statuses(path: str, method: str, operation: dict[str, Any]) -> list[int]:
     if "ops" in operation.get("tags", ()):
         return [500]  # /readyz declares its own 503: a readiness report, not a problem
-    statuses = [401, 422, 500, 503]  # 401: a missing or bad token, or bad credentials
+    # 401: a missing or bad token, or bad credentials; 429: a rate limit (every API route).
+    statuses = [401, 422, 429, 500, 503]
     if operation.get("security"):
         statuses += [403, 404]
     elif "{" in path:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 import sqlalchemy as sa
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from jobtrail.events.users import Profile
 from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep
 from jobtrail.gateway.errors import NotFound
-from jobtrail.gateway.handlers import accounts
+from jobtrail.gateway.handlers import accounts, portability
 from jobtrail.gateway.readmodels.tables import profiles, users
 
 router = APIRouter(tags=["users"])
@@ -76,3 +76,22 @@ async def put_profile(
     """Replace the caller's profile: contact, links, location and job preferences."""
     await accounts.update_profile(deps, me, body, correlation_id)
     return await get_profile(me, deps)
+
+
+@router.get(
+    "/users/me/export",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}, "description": "a ZIP archive"}},
+)
+async def export_my_data(me: CurrentUser, deps: DepsDep) -> Response:
+    """Everything Jobtrail keeps about the caller, as a ZIP: account and profile, every
+    resume version (JSON Resume) and original file, applications with their full stage
+    history (CSV and JSON), cover letters and other AI outputs, attachments, and every
+    event. `README.txt` inside says what each file is."""
+    data = await portability.archive(deps, me.user_id)
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"content-disposition": f'attachment; filename="jobtrail-export-{stamp}.zip"'},
+    )

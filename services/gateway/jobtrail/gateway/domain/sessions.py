@@ -25,6 +25,8 @@ class Ended(StrEnum):
     ENDED_BY_USER = "ended_by_user"  # from the list of sessions, maybe on another device
     REUSE = "refresh_token_reused"
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a reason, not a password
+    DISABLED = "account_disabled"
+    ROLE_CHANGED = "role_changed"
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,18 @@ from typing import ClassVar
 from uuid import UUID
 
 from jobtrail.events.envelope import RecordedEvent
-from jobtrail.events.users import Profile, ProfileUpdated, UserRegistered, UserUpdated
-from jobtrail.gateway.errors import EmailTaken
+from jobtrail.events.users import (
+    PasswordChanged,
+    Profile,
+    ProfileUpdated,
+    UserDisabled,
+    UserEnabled,
+    UserIdentityLinked,
+    UserRegistered,
+    UserRoleChanged,
+    UserUpdated,
+)
+from jobtrail.gateway.errors import EmailTaken, InvalidInput, NotFound
 
 # User ids derive from the normalised email, so "this email is taken" is the event log's own
 # per-aggregate concurrency check: two registrations race for one subject and one loses.
@@ -32,9 +42,14 @@ class User:
     registered: bool = False
     email: str = ""
     display_name: str = ""
-    password_hash: str = ""
+    # The hash an account registered before credentials left the log carries in its event;
+    # used only until the first login copies it into the credentials table.
+    legacy_password_hash: str | None = None
     role: str = "user"
+    disabled: bool = False
     profile: Profile | None = None
+    # (provider, subject) of each identity linked to the account.
+    identities: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
     def fold(cls, user_id: UUID, events: list[RecordedEvent]) -> User:
@@ -49,16 +64,22 @@ class User:
                 self.registered = True
                 self.email = event.email
                 self.display_name = event.display_name
-                self.password_hash = event.password_hash
+                self.legacy_password_hash = event.password_hash
                 self.role = event.role
             case UserUpdated():
                 self.display_name = event.display_name
             case ProfileUpdated():
                 self.profile = event.profile
+            case UserDisabled():
+                self.disabled = True
+            case UserEnabled():
+                self.disabled = False
+            case UserRoleChanged():
+                self.role = event.role
+            case UserIdentityLinked():
+                self.identities = self.identities | {(event.provider, event.subject)}
 
-    def register(
-        self, email: str, display_name: str, password_hash: str, role: str
-    ) -> list[UserRegistered]:
+    def register(self, email: str, display_name: str, role: str) -> list[UserRegistered]:
         if self.registered:
             raise EmailTaken(f"{email} is already registered; log in, or use another email")
         return [
@@ -66,10 +87,15 @@ class User:
                 user_id=self.user_id,
                 email=normalise_email(email),
                 display_name=display_name,
-                password_hash=password_hash,
                 role="admin" if role == "admin" else "user",
             )
         ]
+
+    def change_password(self, how: str) -> list[PasswordChanged]:
+        """Record that the password changed (the credentials themselves are not events)."""
+        if not self.registered:
+            raise NotFound("this account does not exist")
+        return [PasswordChanged(user_id=self.user_id, how="reset" if how == "reset" else "changed")]
 
     def update(self, display_name: str) -> list[UserUpdated]:
         if display_name == self.display_name:
@@ -80,3 +106,37 @@ class User:
         if profile == self.profile:
             return []
         return [ProfileUpdated(user_id=self.user_id, profile=profile)]
+
+    def link_identity(self, provider: str, subject: str) -> list[UserIdentityLinked]:
+        """Link an identity whose provider verified this account's email (once)."""
+        if not self.registered:
+            raise NotFound("this account does not exist")
+        if (provider, subject) in self.identities:
+            return []
+        return [UserIdentityLinked(user_id=self.user_id, provider=provider, subject=subject)]
+
+    # Administration: each decision is made by an admin on someone else's account.
+
+    def disable(self, reason: str, by: UUID) -> list[UserDisabled]:
+        self._administered_by(by)
+        return [] if self.disabled else [UserDisabled(user_id=self.user_id, reason=reason)]
+
+    def enable(self, by: UUID) -> list[UserEnabled]:
+        self._administered_by(by)
+        return [UserEnabled(user_id=self.user_id)] if self.disabled else []
+
+    def change_role(self, role: str, by: UUID) -> list[UserRoleChanged]:
+        self._administered_by(by)
+        if role not in ("user", "admin"):
+            raise InvalidInput(f"no role {role!r}: a role is 'user' or 'admin'")
+        if role == self.role:
+            return []
+        return [UserRoleChanged(user_id=self.user_id, role="admin" if role == "admin" else "user")]
+
+    def _administered_by(self, admin: UUID) -> None:
+        if not self.registered:
+            raise NotFound("no such account")
+        if admin == self.user_id:
+            raise InvalidInput(
+                "an admin cannot disable, enable or change the role of their own account"
+            )

@@ -1,16 +1,26 @@
-"""Registering, logging in, refreshing tokens, and changing one's account and profile."""
+"""Registering, logging in, refreshing tokens, passwords, and one's account and profile."""
 
 from __future__ import annotations
 
-from functools import cache
+from contextlib import suppress
+from datetime import UTC, datetime
 from uuid import UUID
+
+import structlog
 
 from jobtrail.events.users import Profile, ProfileUpdated, UserUpdated
 from jobtrail.gateway.deps import Deps
+from jobtrail.gateway.domain.sessions import Ended
 from jobtrail.gateway.domain.users import User, normalise_email, user_id_for
-from jobtrail.gateway.errors import NotFound, Unauthorized
-from jobtrail.gateway.handlers import login_throttle, sessions
-from jobtrail.gateway.security import Principal, TokenPair, hash_password, verify_password
+from jobtrail.gateway.errors import EmailTaken, Forbidden, InvalidInput, NotFound, Unauthorized
+from jobtrail.gateway.handlers import login_throttle, passwords, sessions
+from jobtrail.gateway.handlers.oidc import Identity
+from jobtrail.gateway.handlers.passwords import ResetRefused
+from jobtrail.gateway.security import Principal, TokenPair, hash_password
+
+log = structlog.get_logger("jobtrail.gateway.accounts")
+
+DISABLED = "this account is disabled; ask the service's support to enable it"
 
 
 async def load_user(deps: Deps, user_id: UUID) -> User:
@@ -23,14 +33,17 @@ async def register(
     user_id = user_id_for(email)
     role = "admin" if normalise_email(email) in _admins(deps) else "user"
     password_hash = hash_password(password)
-    # A concurrent registration of the same email makes the second decision refuse it.
+    # A concurrent registration of the same email makes the second decision refuse it; only
+    # the registration that won stores its password (a crash between the two leaves an
+    # account without one, which a password reset mends).
     executed = await deps.execute(
         User,
         user_id,
-        lambda user: user.register(email, display_name, password_hash, role),
+        lambda user: user.register(email, display_name, role),
         Principal(user_id=user_id, role="user"),
         correlation_id,
     )
+    await deps.passwords.credentials.set_password(user_id, password_hash, datetime.now(UTC))
     return User.fold(user_id, executed)
 
 
@@ -41,13 +54,13 @@ async def login(
     await login_throttle.check(deps.engine, deps.settings, email, address)
     # Read from the log, not the read model: a user can log in the moment they registered.
     user = await load_user(deps, user_id_for(email))
-    # An unknown email costs the same argon2 work as a wrong password: the answer's timing
-    # must not tell which emails have accounts.
-    stored = user.password_hash if user.registered else _decoy_hash()
-    if not verify_password(stored, password) or not user.registered:
+    known = user.user_id if user.registered else None
+    if not await passwords.matches(deps.passwords, known, user.legacy_password_hash, password):
         await login_throttle.failed(deps.engine, deps.settings, email, address)
         raise Unauthorized("wrong email or password")
     await login_throttle.succeeded(deps.engine, email)
+    if user.disabled:
+        raise Forbidden(DISABLED)
     return await sessions.start(deps.sessions, user.user_id, user.role, user_agent, address)
 
 
@@ -58,9 +71,65 @@ async def refresh(deps: Deps, refresh_token: str) -> TokenPair:
         user = await load_user(deps, user_id)
         if not user.registered:
             raise Unauthorized("this account no longer exists")
+        if user.disabled:
+            raise Forbidden(DISABLED)
         return user.role
 
     return await sessions.refresh(deps.sessions, refresh_token, role_of)
+
+
+async def change_password(
+    deps: Deps, principal: Principal, current: str, new: str, address: str, correlation_id: str
+) -> None:
+    """A new password for one who knows the current one; every other session ends."""
+    user = await load_user(deps, principal.user_id)
+    _ensure_exists(user)
+    await login_throttle.check(deps.engine, deps.settings, user.email, address)
+    if not await passwords.matches(
+        deps.passwords, user.user_id, user.legacy_password_hash, current
+    ):
+        await login_throttle.failed(deps.engine, deps.settings, user.email, address)
+        raise Forbidden("the current password is not right; to set one without it, reset it")
+    await passwords.set_password(deps.passwords, user.user_id, new)
+    await sessions.end_all(
+        deps.sessions, user.user_id, Ended.PASSWORD_CHANGED, keep=principal.session_id
+    )
+    await deps.execute(
+        User, user.user_id, lambda u: u.change_password("changed"), principal, correlation_id
+    )
+
+
+async def send_reset_link(deps: Deps, email: str) -> None:
+    """Mail a reset link if the email has an account; run after the answer has gone out."""
+    try:
+        user = await load_user(deps, user_id_for(email))
+        if user.registered:
+            await passwords.send_reset(deps.passwords, user.user_id, user.email)
+    except Exception:  # the caller was answered already: log it, for an operator to see
+        log.exception("password_reset.mail_failed")
+
+
+_REFUSED = {
+    ResetRefused.UNKNOWN: "this reset link is not valid; ask for a new one",
+    ResetRefused.USED: "this reset link was used already; ask for a new one",
+    ResetRefused.EXPIRED: "this reset link has expired; ask for a new one",
+}
+
+
+async def reset_password(deps: Deps, token: str, new: str, correlation_id: str) -> None:
+    """A new password through a reset link, which works once; every session ends."""
+    taken = await passwords.take_reset(deps.passwords, token)
+    if isinstance(taken, ResetRefused):
+        raise InvalidInput(_REFUSED[taken])
+    user = await load_user(deps, taken)
+    _ensure_exists(user)
+    await passwords.set_password(deps.passwords, user.user_id, new)
+    await sessions.end_all(deps.sessions, user.user_id, Ended.PASSWORD_CHANGED)
+    await login_throttle.succeeded(deps.engine, user.email)
+    principal = Principal(user_id=user.user_id, role=user.role)
+    await deps.execute(
+        User, user.user_id, lambda u: u.change_password("reset"), principal, correlation_id
+    )
 
 
 async def update_user(
@@ -88,10 +157,61 @@ def _ensure_exists(user: User) -> None:
         raise NotFound("this account does not exist")
 
 
-@cache
-def _decoy_hash() -> str:
-    return hash_password("a password no account has")
-
-
 def _admins(deps: Deps) -> set[str]:
     return {normalise_email(e) for e in deps.settings.admin_emails}
+
+
+# Administration -------------------------------------------------------------------------
+
+
+async def disable(
+    deps: Deps, admin: Principal, user_id: UUID, reason: str, correlation_id: str
+) -> None:
+    """Disable an account: it cannot log in, and every session it has ends now."""
+    await deps.execute(
+        User, user_id, lambda u: u.disable(reason, admin.user_id), admin, correlation_id
+    )
+    await sessions.end_all(deps.sessions, user_id, Ended.DISABLED)
+
+
+async def enable(deps: Deps, admin: Principal, user_id: UUID, correlation_id: str) -> None:
+    await deps.execute(User, user_id, lambda u: u.enable(admin.user_id), admin, correlation_id)
+
+
+async def change_role(
+    deps: Deps, admin: Principal, user_id: UUID, role: str, correlation_id: str
+) -> None:
+    """A new role; the account's sessions end, so it applies at its next login (tokens
+    carry the role they were issued with)."""
+    changed = await deps.execute(
+        User, user_id, lambda u: u.change_role(role, admin.user_id), admin, correlation_id
+    )
+    if changed:
+        await sessions.end_all(deps.sessions, user_id, Ended.ROLE_CHANGED)
+
+
+async def login_with_identity(
+    deps: Deps, identity: Identity, address: str, user_agent: str, correlation_id: str
+) -> TokenPair:
+    """A session for the account of a provider-verified email, registered now if it has
+    none (without a password), and the identity linked to it."""
+    user_id = user_id_for(identity.email)
+    principal = Principal(user_id=user_id, role="user")
+    user = await load_user(deps, user_id)
+    if not user.registered:
+        role = "admin" if normalise_email(identity.email) in _admins(deps) else "user"
+        name = identity.name or identity.email.split("@")[0]
+        # A registration a moment ago by another request is as good: link to it below.
+        with suppress(EmailTaken):
+            await deps.execute(
+                User, user_id, lambda u: u.register(identity.email, name, role), principal,
+                correlation_id,
+            )  # fmt: skip
+        user = await load_user(deps, user_id)
+    if user.disabled:
+        raise Forbidden(DISABLED)
+    await deps.execute(
+        User, user_id, lambda u: u.link_identity(identity.provider, identity.subject),
+        principal, correlation_id,
+    )  # fmt: skip
+    return await sessions.start(deps.sessions, user.user_id, user.role, user_agent, address)

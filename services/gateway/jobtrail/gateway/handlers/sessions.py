@@ -34,8 +34,10 @@ class SessionStore(Protocol):
         """Apply `change` to the session under a lock; store and return what it returns."""
         ...
 
-    async def end_all(self, user_id: UUID, reason: Ended, now: datetime) -> list[UUID]:
-        """End every active session of the user; the ids of those ended."""
+    async def end_all(
+        self, user_id: UUID, reason: Ended, now: datetime, keep: UUID | None = None
+    ) -> list[UUID]:
+        """End every active session of the user but `keep`; the ids of those ended."""
         ...
 
     async def get(self, session_id: UUID) -> Session | None: ...
@@ -175,9 +177,11 @@ async def end_current(deps: SessionDeps, principal: Principal) -> None:
     await end(deps, principal, principal.session_id, Ended.LOGOUT)
 
 
-async def end_all(deps: SessionDeps, user_id: UUID, reason: Ended = Ended.LOGOUT_ALL) -> list[UUID]:
-    """End every session of the user (log out everywhere); the ids of those ended."""
-    ended = await deps.store.end_all(user_id, reason, _now())
+async def end_all(
+    deps: SessionDeps, user_id: UUID, reason: Ended = Ended.LOGOUT_ALL, keep: UUID | None = None
+) -> list[UUID]:
+    """End every session of the user but `keep` (log out everywhere); the ids of those ended."""
+    ended = await deps.store.end_all(user_id, reason, _now(), keep)
     for session_id in ended:
         deps.cache.forget(session_id)
     return ended

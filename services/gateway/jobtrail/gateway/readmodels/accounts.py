@@ -5,7 +5,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from jobtrail.events import Event, RecordedEvent
-from jobtrail.events.users import ProfileUpdated, UserRegistered, UserUpdated
+from jobtrail.events.users import (
+    ProfileUpdated,
+    UserDisabled,
+    UserEnabled,
+    UserRegistered,
+    UserRoleChanged,
+    UserUpdated,
+)
 from jobtrail.gateway.readmodels.rows import BatchRows
 from jobtrail.gateway.readmodels.tables import profiles, users
 
@@ -15,7 +22,9 @@ class Accounts:
 
     def want(self, rows: BatchRows, event: Event) -> None:
         match event:
-            case UserRegistered() | UserUpdated():
+            case UserRegistered() | UserUpdated() | UserDisabled() | UserEnabled():
+                rows.want(users, event.user_id)
+            case UserRoleChanged():
                 rows.want(users, event.user_id)
             case ProfileUpdated():
                 rows.want(profiles, event.user_id)
@@ -26,11 +35,16 @@ class Accounts:
             case UserRegistered():
                 rows.insert(users, {
                     "user_id": event.user_id, "email": event.email,
-                    "display_name": event.display_name, "role": event.role,
+                    "display_name": event.display_name, "role": event.role, "disabled": False,
                     "created_at": at, "updated_at": at,
                 })  # fmt: skip
             case UserUpdated():
                 rows.update(users, (event.user_id,), display_name=event.display_name, updated_at=at)
+            case UserDisabled() | UserEnabled():
+                disabled = isinstance(event, UserDisabled)
+                rows.update(users, (event.user_id,), disabled=disabled, updated_at=at)
+            case UserRoleChanged():
+                rows.update(users, (event.user_id,), role=event.role, updated_at=at)
             case ProfileUpdated():
                 profile = event.profile.model_dump(mode="json")
                 rows.upsert(

@@ -20,6 +20,7 @@ users = sa.Table(
     sa.Column("email", sa.Text, nullable=False, unique=True),
     sa.Column("display_name", sa.Text, nullable=False),
     sa.Column("role", sa.Text, nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
     _at("created_at"),
     _at("updated_at"),
 )
