@@ -92,11 +92,9 @@ async def matches(
     return verify_password(stored or _decoy_hash(), password) and stored is not None
 
 
-async def set_password(
-    deps: PasswordDeps, user_id: UUID, password: str, *, first: bool = False
-) -> None:
-    """Store a new password's hash (with `first`, only where the account has none yet)."""
-    await deps.credentials.set_password(user_id, hash_password(password), _now(), replace=not first)
+async def set_password(deps: PasswordDeps, user_id: UUID, password: str) -> None:
+    """Store a new password's hash in place of any the account had."""
+    await deps.credentials.set_password(user_id, hash_password(password), _now())
 
 
 async def send_reset(deps: PasswordDeps, user_id: UUID, email: str) -> bool:

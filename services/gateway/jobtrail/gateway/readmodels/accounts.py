@@ -22,9 +22,13 @@ class Accounts:
 
     def want(self, rows: BatchRows, event: Event) -> None:
         match event:
-            case UserRegistered() | UserUpdated() | UserDisabled() | UserEnabled():
-                rows.want(users, event.user_id)
-            case UserRoleChanged():
+            case (
+                UserRegistered()
+                | UserUpdated()
+                | UserDisabled()
+                | UserEnabled()
+                | UserRoleChanged()
+            ):
                 rows.want(users, event.user_id)
             case ProfileUpdated():
                 rows.want(profiles, event.user_id)
