@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-import time
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -28,6 +27,8 @@ from jobtrail.events.ai import AIJobCancelled, AIJobQueued
 from jobtrail.events.resumes import ResumeVersionCreated
 from jobtrail.gateway.api.app import create_app
 from jobtrail.gateway.settings import GatewaySettings
+from jobtrail.privacy import keys_for
+from tests.support.ai_jobs import ask, finished
 from tests.support.system import PASSWORD, Caller, System, connection_settings
 
 DATA = Path(__file__).parents[1] / "data"
@@ -50,24 +51,6 @@ async def a_resume(caller: Caller, resume: dict[str, Any] | None = None) -> str:
     resume_id = await caller.upload("resume.json", data)
     assert (await caller.settled_resume(resume_id))["status"] == "parsed"
     return resume_id
-
-
-async def finished(caller: Caller, ai_job_id: str, timeout: float = 30.0) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        response = await caller.get(f"/ai-jobs/{ai_job_id}")
-        assert response.status_code == 200, response.text
-        body: dict[str, Any] = response.json()
-        if body["status"] in {"SUCCESS", "FAILURE", "CANCELLED"}:
-            return body
-        assert time.monotonic() < deadline, f"AI job still {body['status']}: {body}"
-        await asyncio.sleep(0.05)
-
-
-async def ask(caller: Caller, **body: Any) -> str:
-    response = await caller.post("/ai-jobs", json=body)
-    assert response.status_code == 202, response.text
-    return str(response.json()["ai_job_id"])
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -278,7 +261,8 @@ class ScriptedLLM:
 def deps_with(system: System, llm: Any) -> AIDeps:
     return AIDeps(
         events=system.events_of(AI_WORKER), documents=system.deps.documents,
-        cache=ResultCache(system.engines["ai_worker"]), llm=llm, limiter=RateLimiter(100, 100),
+        cache=ResultCache(system.engines["ai_worker"], keys_for(system.deps.events.client)),
+        llm=llm, limiter=RateLimiter(100, 100),
         breaker=CircuitBreaker(), retry=RetryPolicy(attempts=1), pricing=Pricing(1.0, 2.0),
     )  # fmt: skip
 

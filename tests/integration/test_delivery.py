@@ -154,7 +154,8 @@ async def test_an_upload_whose_file_is_gone_is_rejected_and_dead_lettered_then_r
     assert "upload it again" in rejected["rejection"]["reason"]
 
     settings = CliSettings(**connection_settings(system.stack))
-    letters = await _eventually(lambda: _letters_for(settings, missing_key))
+    # The event's data (the file key) is sealed in the letter; its envelope names the resume.
+    letters = await _eventually(lambda: _letters_for(settings, str(resume_id)))
     assert letters[0].consumer == "resume-parse"
     assert "the uploaded file is gone" in letters[0].error
 
@@ -162,7 +163,7 @@ async def test_an_upload_whose_file_is_gone_is_rejected_and_dead_lettered_then_r
     assert [d.seq for d in sent] == [letters[0].seq]
     # The retry really re-runs the work; the file is still gone, so it ends the same way.
     again = await _eventually(
-        lambda: _letters_for(settings, missing_key, after=letters[0].seq), timeout=30.0
+        lambda: _letters_for(settings, str(resume_id), after=letters[0].seq), timeout=30.0
     )
     assert "the uploaded file is gone" in again[0].error
 

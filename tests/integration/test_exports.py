@@ -93,7 +93,11 @@ async def test_export_events_are_owned_and_named_for_notifications(system: Syste
     assert {str(e.owner_id) for e in envelopes} == {ada.user_id}
     ready = envelopes[1].data
     assert ready["document"] == "resume"
-    assert ready["file_key"] == f"sha256/{ready['sha256']}"
+    # Stored sealed with Ada's key: the object's name is the hash of what S3 holds, and the
+    # event's sha256 is that of the file she downloads.
+    assert ready["file_key"].startswith("sha256/")
+    assert ready["file_key"] != f"sha256/{ready['sha256']}"
+    assert hashlib.sha256(await download(ada, export_id)).hexdigest() == ready["sha256"]
     assert envelopes[1].causation_id == str(envelopes[0].event_id)
 
 

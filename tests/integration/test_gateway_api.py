@@ -6,8 +6,6 @@ import json
 from typing import Any
 from uuid import uuid4
 
-import httpx
-
 from jobtrail.gateway.domain.users import user_id_for
 from jobtrail.gateway.uploads import ACCEPTED
 from tests.support.api import (
@@ -211,8 +209,7 @@ async def test_the_file_link_downloads_the_exact_bytes_uploaded(system: System) 
     link = await ada.get(f"/resumes/{resume_id}/file")
     assert link.status_code == 200, link.text
     assert link.json()["expires_in"] == 900
-    async with httpx.AsyncClient() as s3:
-        download = await s3.get(link.json()["url"])
+    download = await ada.api.get(link.json()["url"])  # a link: no login needed
     assert download.status_code == 200, download.text
     assert download.content == data
     assert "attachment" in download.headers["content-disposition"]

@@ -6,8 +6,6 @@ import asyncio
 import time
 from typing import Any
 
-import httpx
-
 from tests.support.system import Caller
 
 
@@ -26,7 +24,6 @@ async def settled_export(caller: Caller, export_id: str, timeout: float = 30.0) 
 async def download(caller: Caller, export_id: str) -> bytes:
     link = await caller.get(f"/exports/{export_id}/download")
     assert link.status_code == 200, link.text
-    async with httpx.AsyncClient() as s3:
-        response = await s3.get(link.json()["url"])
+    response = await caller.api.get(link.json()["url"])  # a link, no login
     assert response.status_code == 200, response.text
     return response.content

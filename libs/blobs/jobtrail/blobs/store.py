@@ -130,6 +130,21 @@ class BlobStore:
 
         return await asyncio.to_thread(read)
 
+    async def delete(self, key: str) -> int:
+        """Remove the file in every version (and delete markers); how many were removed."""
+
+        def remove() -> int:
+            versions = self._client.list_objects(self.bucket, prefix=key, include_version=True)
+            removed = 0
+            for found in versions:
+                if found.object_name != key:
+                    continue
+                self._client.remove_object(self.bucket, key, version_id=found.version_id)
+                removed += 1
+            return removed
+
+        return await asyncio.to_thread(remove)
+
     async def download_url(
         self,
         key: str,

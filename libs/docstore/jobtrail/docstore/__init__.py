@@ -18,6 +18,7 @@ from .model import DocumentVersion, IntegrityCheck, NewDocumentVersion, Source
 from .mongo import MongoDocumentStore
 from .port import DocumentStore
 from .postgres import PostgresDocumentStore, migrate
+from .sealed import SealedDocuments
 
 __all__ = [
     "DocumentIntegrityError",
@@ -32,6 +33,7 @@ __all__ = [
     "MongoDocumentStore",
     "NewDocumentVersion",
     "PostgresDocumentStore",
+    "SealedDocuments",
     "Source",
     "VersionConflict",
     "migrate",

@@ -33,11 +33,13 @@ from prometheus_client import Counter, Histogram
 from pydantic import ValidationError
 
 from jobtrail.eventlog.faults import PermanentFailure, TransientFailure, is_transient
+from jobtrail.eventlog.sealing import EnvelopeSealer
 from jobtrail.eventlog.store import decode_message
 from jobtrail.eventlog.topology import Topology
 from jobtrail.events.envelope import RecordedEvent
 from jobtrail.events.errors import InvalidTopology, UnknownEventType
 from jobtrail.events.subjects import DLQ_STREAM, ORIGINAL_SEQUENCE, ORIGINAL_SUBJECT, dlq_subject
+from jobtrail.privacy import KeySource, SealingError, keys_for
 
 Handler = Callable[[RecordedEvent], Awaitable[None]]
 DeadLetterHook = Callable[[RecordedEvent, str], Awaitable[None]]
@@ -83,8 +85,10 @@ class EventConsumer:
         batch: int = 16,
         fetch_wait: float = 1.0,
         heartbeat: float | None = None,
+        keys: KeySource | None = None,
     ) -> None:
         self._nc = nc
+        self._sealer = EnvelopeSealer(keys if keys is not None else keys_for(nc))
         self._js = nc.jetstream()
         self.durable = durable
         self._stream, config = topology.consumer(durable)
@@ -172,6 +176,12 @@ class EventConsumer:
             recorded = decode_message(msg)
         except (ValidationError, ValueError) as error:
             await self._dead_letter(msg, None, f"undecodable message: {error}")
+            return
+        try:
+            # The key ring being out of reach raises here and leaves the message for later.
+            recorded = await self._sealer.open(recorded)
+        except SealingError as error:
+            await self._dead_letter(msg, recorded, f"sealed data does not open: {error}")
             return
         envelope = recorded.envelope
         with structlog.contextvars.bound_contextvars(

@@ -96,6 +96,18 @@ class SnapshotStore:
         except Exception:  # a cache: the next load folds a little more
             log.warning("snapshot.not_saved", aggregate=kind.aggregate_type, exc_info=True)
 
+    async def drop_all(self) -> int:
+        """Purge every snapshot from the server (after an erasure: a snapshot may hold a fold
+        of the erased account's events in the clear); how many were dropped."""
+        js = self._nc.jetstream()
+        stream = f"KV_{self._bucket}"
+        try:
+            held = (await js.stream_info(stream)).state.messages
+        except NotFoundError:
+            return 0
+        await js.purge_stream(stream)
+        return held
+
     async def _open(self) -> KeyValue | None:
         if self._kv is None and not self._missing:
             try:

@@ -15,6 +15,7 @@ from nats.js.errors import APIError
 from pydantic import ValidationError
 
 from jobtrail.eventlog.declarations import Service, UndeclaredEvent
+from jobtrail.eventlog.sealing import EnvelopeSealer
 from jobtrail.eventlog.snapshots import SnapshotStore
 from jobtrail.events.envelope import Envelope, Event, EventContext, RecordedEvent, seal
 from jobtrail.events.errors import ConcurrencyConflict, EventLogError
@@ -24,6 +25,7 @@ from jobtrail.events.subjects import (
     ORIGINAL_SEQUENCE,
     aggregate_filter,
 )
+from jobtrail.privacy import KeySource, keys_for
 
 WRONG_LAST_SEQUENCE = 10071
 # An atomic batch whose Msg-Id is already stored is refused whole with this code (a single
@@ -63,10 +65,14 @@ class EventStore:
         timeout: float = 5.0,
         *,
         declared: Service | None = None,
+        keys: KeySource | None = None,
     ) -> None:
         """`declared`: the service appending through this store; it may append only the
-        events its declaration says it emits (`jobtrail.eventlog.declarations`)."""
+        events its declaration says it emits (`jobtrail.eventlog.declarations`).
+        `keys`: the owners' data keys that seal personal data (default: the connection's
+        key ring, `jobtrail.privacy.keys_for`)."""
         self._nc = nc
+        self.sealer = EnvelopeSealer(keys if keys is not None else keys_for(nc))
         self._declared = declared
         self._js: JetStreamContext = nc.jetstream(timeout=timeout)
         self._stream = stream
@@ -115,11 +121,15 @@ class EventStore:
             base_version=history.version,
             context=context,
         )
-        if len(envelopes) == 1:
-            seqs = [await self._publish_checked(envelopes[0], history)]
+        stored = [await self.sealer.seal(e) for e in envelopes]
+        if len(stored) == 1:
+            seqs = [await self._publish_checked(stored[0], history)]
         else:
-            seqs = await self._publish_batch(envelopes, history)
-        recorded = [RecordedEvent(e, s) for e, s in zip(envelopes, seqs, strict=True)]
+            seqs = await self._publish_batch(stored, history)
+        recorded = [
+            RecordedEvent(e, s, None if kept is e else kept)
+            for e, kept, s in zip(envelopes, stored, seqs, strict=True)
+        ]
         history.events.extend(recorded)
         history.last_seq = recorded[-1].seq
         return recorded
@@ -143,7 +153,7 @@ class EventStore:
         self._check_declared_types(e.type for e in envelopes)
         seqs: list[int] = []
         for start in range(0, len(envelopes), window):
-            chunk = envelopes[start : start + window]
+            chunk = [await self.sealer.seal(e) for e in envelopes[start : start + window]]
             futures = [
                 await self._js.publish_async(
                     e.subject, e.to_json(), headers={"Nats-Msg-Id": str(e.event_id)}
@@ -159,7 +169,7 @@ class EventStore:
     ) -> AsyncIterator[RecordedEvent]:
         """Yield stored events matching `subject` from `start_seq` on, oldest first."""
         async for msg in self.read_raw(subject=subject, start_seq=start_seq, batch=batch):
-            yield decode_message(msg)
+            yield await self.sealer.open(decode_message(msg))
 
     async def read_batches(
         self, *, subject: str = ALL_EVENTS, start_seq: int = 1, batch: int = 1000
@@ -187,7 +197,7 @@ class EventStore:
             last = int((msg.headers or {})["Nats-Sequence"])
             read += 1
             try:
-                chunk.append(decode_message(msg))
+                chunk.append(await self.sealer.open(decode_message(msg)))
             except (ValidationError, ValueError) as error:
                 if on_undecodable is None:
                     raise

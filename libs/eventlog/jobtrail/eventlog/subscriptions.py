@@ -34,6 +34,7 @@ from nats.aio.msg import Msg
 from jobtrail.eventlog.consumer import DeadLetterHook, EventConsumer, Handler
 from jobtrail.eventlog.declarations import Consumer
 from jobtrail.eventlog.topology import Topology
+from jobtrail.privacy import KeySource
 
 log = structlog.get_logger("jobtrail.eventlog")
 
@@ -69,8 +70,12 @@ class FaststreamConsumers:
         topology: Topology,
         subscriptions: Sequence[Subscription],
         fetch_wait: float = 1.0,
+        keys: KeySource | None = None,
     ) -> None:
+        """`keys`: the owners' data keys that open sealed events (default: the connection's
+        key ring)."""
         self._nc = nc
+        self._keys = keys
         self._servers = servers
         self._topology = topology
         self._subscriptions = tuple(subscriptions)
@@ -90,6 +95,7 @@ class FaststreamConsumers:
             consumer = EventConsumer(
                 self._nc, subscription.durable, subscription.handler, topology=self._topology,
                 on_dead_letter=subscription.on_dead_letter, heartbeat=subscription.heartbeat,
+                keys=self._keys,
             )  # fmt: skip
             consumer.stop_when(stop)
             for durable, stream in consumer.bindings():

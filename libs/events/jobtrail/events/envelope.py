@@ -20,6 +20,9 @@ class Event(BaseModel):
     type: ClassVar[str]
     schema_version: ClassVar[int] = 1
     aggregate_type: ClassVar[str]
+    # Sealed with the owner's data key in the log (see `jobtrail.eventlog.sealing`); only
+    # events that must stay readable after an erasure (the erasure itself) say False.
+    personal: ClassVar[bool] = True
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -131,10 +134,19 @@ def seal(
 
 @dataclass(frozen=True)
 class RecordedEvent:
-    """An envelope as stored: with its stream sequence."""
+    """An envelope as read (its data opened) with its stream sequence.
+
+    `stored` is the envelope as the log holds it when that differs (personal data sealed
+    with the owner's key): what the audit trail keeps, so an erasure reaches it too.
+    """
 
     envelope: Envelope
     seq: int
+    stored: Envelope | None = None
+
+    @property
+    def as_stored(self) -> Envelope:
+        return self.stored or self.envelope
 
     @property
     def event(self) -> Event:

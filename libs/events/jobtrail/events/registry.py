@@ -17,12 +17,18 @@ class EventRegistry:
     def __init__(self) -> None:
         self._classes: dict[str, type[Event]] = {}
         self._upcasters: dict[tuple[str, int], Upcaster] = {}
+        # Types that are read but never appended (an erased event's placeholder).
+        self._placeholders: dict[str, type[Event]] = {}
 
     def register(self, cls: type[Event]) -> None:
         existing = self._classes.get(cls.type)
         if existing is not None and existing is not cls:
             raise ValueError(f"event type {cls.type} is defined twice: {existing} and {cls}")
         self._classes[cls.type] = cls
+
+    def placeholder(self, cls: type[Event]) -> None:
+        """A class decoded like an event, but never appended: no schema, no emitter."""
+        self._placeholders[cls.type] = cls
 
     def upcaster(self, event_type: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
         """Register `fn(data) -> data` that turns version `from_version` into the next one."""
@@ -41,7 +47,7 @@ class EventRegistry:
 
     def class_for(self, event_type: str) -> type[Event]:
         try:
-            return self._classes[event_type]
+            return self._classes.get(event_type) or self._placeholders[event_type]
         except KeyError:
             raise UnknownEventType(f"no event class is registered for type {event_type}") from None
 

@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from jobtrail.events.envelope import Event
+from jobtrail.events.registry import registry
 
 
 class UserRegistered(Event):
@@ -135,3 +136,31 @@ class UserIdentityLinked(Event):
     user_id: UUID
     provider: str = Field(max_length=100)
     subject: str = Field(max_length=255, description="the provider's `sub` for this person")
+
+
+class AccountErased(Event):
+    """A person's account was erased: its data keys were destroyed, so every event, document
+    and file sealed for it is unreadable from now on, and every read model drops its rows.
+    Kept in the clear (it holds no personal data), so a replay applies it too."""
+
+    type: ClassVar[str] = "AccountErased"
+    aggregate_type: ClassVar[str] = "user"
+    personal: ClassVar[bool] = False
+    user_id: UUID
+    by: Literal["user", "admin", "operator"] = "user"
+
+
+class DataErased(Event):
+    """What an event of an erased account reads as: its type, and nothing of its data.
+
+    Never appended (so not registered): `jobtrail.eventlog.sealing` gives it in place of an
+    event whose owner's keys are gone. Folds and projections pass over it.
+    """
+
+    aggregate_type: ClassVar[str] = "any"
+    personal: ClassVar[bool] = False
+    original_type: str
+
+
+DataErased.type = "DataErased"  # set after the class body, so it is not registered as emitted
+registry.placeholder(DataErased)

@@ -14,6 +14,7 @@ import structlog
 import uvicorn
 from starlette.types import ASGIApp
 
+from jobtrail import privacy
 from jobtrail.runtime.health import Check, ops_app
 from jobtrail.runtime.logging import configure_logging
 from jobtrail.runtime.settings import ServiceSettings
@@ -48,6 +49,7 @@ def run_service(
 ) -> None:
     """Run a service until SIGINT or SIGTERM, then stop its tasks and its HTTP server."""
     configure_logging(name, settings.log_level, settings.log_format)
+    privacy.configure(settings.master())
     asyncio.run(_serve(name, settings, setup))
 
 

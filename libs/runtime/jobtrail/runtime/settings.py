@@ -17,9 +17,11 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from jobtrail.privacy import DEV_MASTER_KEYS, MasterKeys
+
 DEV_SECRET = "jobtrail-dev-secret"  # noqa: S105 - a known placeholder, refused in prod
 DEV_SIGNING_KEY = "jobtrail-dev-signing-key-not-for-production"
-PLACEHOLDERS = frozenset({DEV_SECRET, DEV_SIGNING_KEY})
+PLACEHOLDERS = frozenset({DEV_SECRET, DEV_SIGNING_KEY, DEV_MASTER_KEYS})
 
 
 class ServiceSettings(BaseSettings):
@@ -44,6 +46,14 @@ class ServiceSettings(BaseSettings):
     http_port: int = 8000
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"
+    master_keys: SecretStr = Field(
+        default=SecretStr(DEV_MASTER_KEYS),
+        description="id:base64(32 bytes)[,id:base64…]: the master keys that wrap every user's "
+        "data keys; the first wraps new ones (jobtrail.privacy). Every service needs the same.",
+    )
+
+    def master(self) -> MasterKeys:
+        return MasterKeys.parse(self.master_keys.get_secret_value())
 
     @property
     def effective_docstore_url(self) -> str:

@@ -16,10 +16,11 @@ from jobtrail.ai_worker.llm import LLM
 from jobtrail.ai_worker.offline import OfflineLLM
 from jobtrail.ai_worker.reliability import CircuitBreaker, RateLimiter, RetryPolicy
 from jobtrail.ai_worker.settings import AIWorkerSettings
-from jobtrail.docstore import open_document_store
+from jobtrail.docstore import SealedDocuments, open_document_store
 from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.connection import jetstream
 from jobtrail.eventlog.subscriptions import FaststreamConsumers, Subscription
+from jobtrail.privacy import keys_for
 from jobtrail.runtime import ServiceParts
 from jobtrail.runtime.migrations import upgrade_to_head
 
@@ -35,12 +36,14 @@ async def setup(settings: AIWorkerSettings, llm: LLM | None = None) -> AsyncIter
         )
         engine = create_async_engine(settings.database_url, pool_size=5)
         stack.push_async_callback(engine.dispose)
-        documents = await open_document_store(settings.effective_docstore_url)
+        documents = SealedDocuments(
+            await open_document_store(settings.effective_docstore_url), keys_for(link.nc)
+        )
         stack.push_async_callback(documents.close)
         deps = AIDeps(
             events=EventStore(link.nc, declared=SERVICE),
             documents=documents,
-            cache=ResultCache(engine),
+            cache=ResultCache(engine, keys_for(link.nc)),
             llm=llm or await _llm(settings, stack),
             limiter=RateLimiter(settings.rate_per_second, settings.rate_per_user_per_second),
             breaker=CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_seconds),

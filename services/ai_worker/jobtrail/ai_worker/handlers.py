@@ -131,7 +131,7 @@ async def _run(job: AIJobQueued, run: JobRun) -> None:
         kind=job.kind, inputs=versions, model=deps.llm.model, provider=deps.llm.name,
         prompt=PROMPT_VERSION, tone=task.tone, length=task.length,
     )  # fmt: skip
-    completion = await deps.cache.get(key)
+    completion = await deps.cache.get(key, job.user_id)
     cached = completion is not None
     if completion is None:
         # Progress steps are appends: each one also notices a cancellation made meanwhile.
@@ -145,7 +145,7 @@ async def _run(job: AIJobQueued, run: JobRun) -> None:
         await run.append([_failed(job, "unfaithful", _UNFAITHFUL, spent, deps, invented)])
         return
     if not cached:
-        await deps.cache.put(key, job.kind, completion)
+        await deps.cache.put(key, job.kind, completion, job.user_id)
         await run.progress(job, 80, "saving the result")
     await run.append([await _store(job, run, completion.output, spent, cached)])
     log.info("ai_job.ready", ai_job_id=str(job.ai_job_id), kind=job.kind, cached=cached)

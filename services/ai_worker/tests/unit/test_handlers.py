@@ -32,10 +32,10 @@ SAMPLE = json.loads(
 class DictCache:
     entries: dict[str, Completion] = field(default_factory=dict)
 
-    async def get(self, key: str) -> Completion | None:
+    async def get(self, key: str, owner_id: UUID) -> Completion | None:
         return self.entries.get(key)
 
-    async def put(self, key: str, kind: str, completion: Completion) -> None:
+    async def put(self, key: str, kind: str, completion: Completion, owner_id: UUID) -> None:
         self.entries[key] = completion
 
 

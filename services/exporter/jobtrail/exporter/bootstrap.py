@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 
-from jobtrail.blobs import BlobStore
-from jobtrail.docstore import DocumentStore, open_document_store
+from jobtrail.blobs import BlobStore, SealedBlobs
+from jobtrail.docstore import DocumentStore, SealedDocuments, open_document_store
 from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.connection import JetStreamLink, jetstream
 from jobtrail.eventlog.subscriptions import FaststreamConsumers, Subscription
@@ -16,6 +16,7 @@ from jobtrail.exporter.declarations import RENDER, SERVICE
 from jobtrail.exporter.handlers import ExporterDeps, on_dead_letter, render_export
 from jobtrail.exporter.pdf import warm_up
 from jobtrail.exporter.settings import ExporterSettings
+from jobtrail.privacy import keys_for
 from jobtrail.runtime import ServiceParts
 
 
@@ -24,15 +25,22 @@ async def setup(settings: ExporterSettings) -> AsyncIterator[ServiceParts]:
     """Connect NATS, the document store and S3; run the render consumer."""
     await asyncio.to_thread(warm_up)
     async with jetstream(settings.nats_url, SERVICE.name, SERVICE.durables) as link:
-        documents = await open_document_store(settings.effective_docstore_url)
+        documents = SealedDocuments(
+            await open_document_store(settings.effective_docstore_url), keys_for(link.nc)
+        )
         try:
-            yield _parts(settings, link, documents, await BlobStore.open(settings))
+            yield _parts(
+                settings,
+                link,
+                documents,
+                SealedBlobs(await BlobStore.open(settings), keys_for(link.nc)),
+            )
         finally:
             await documents.close()
 
 
 def _parts(
-    settings: ExporterSettings, link: JetStreamLink, documents: DocumentStore, files: BlobStore
+    settings: ExporterSettings, link: JetStreamLink, documents: DocumentStore, files: SealedBlobs
 ) -> ServiceParts:
     deps = ExporterDeps(EventStore(link.nc, declared=SERVICE), documents, files)
     render = Subscription(

@@ -21,7 +21,7 @@ from uuid import UUID
 
 import structlog
 
-from jobtrail.blobs import BlobStore
+from jobtrail.blobs import SealedBlobs
 from jobtrail.docstore import DocumentNotFound, DocumentStore, DocumentVersion
 from jobtrail.domain.exports import Export
 from jobtrail.eventlog.aggregates import EventLog, Repository, dead_letter_decision
@@ -42,7 +42,7 @@ log = structlog.get_logger("jobtrail.exporter")
 class ExporterDeps:
     events: EventLog
     documents: DocumentStore
-    files: BlobStore
+    files: SealedBlobs
 
     @property
     def repository(self) -> Repository:
@@ -76,7 +76,7 @@ async def _render_and_store(
     except CannotRender as hopeless:
         log.info("export.failed", export_id=str(request.export_id), reason=str(hopeless))
         return failed(request, str(hopeless))
-    stored = await deps.files.put(rendered.data, rendered.media_type)
+    stored = await deps.files.put(rendered.data, rendered.media_type, request.user_id)
     log.info("export.ready", export_id=str(request.export_id), size=stored.size)
     return ExportReady(
         **_identity(request),

@@ -14,18 +14,22 @@ from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from jobtrail.blobs import BlobStore
-from jobtrail.docstore import DocumentStore, open_document_store
+from jobtrail import privacy
+from jobtrail.blobs import BlobStore, SealedBlobs
+from jobtrail.docstore import DocumentStore, SealedDocuments, open_document_store
 from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.connection import JetStreamLink, jetstream
 from jobtrail.events.subjects import ALL_EVENTS
 from jobtrail.gateway.adapters.credentials import PostgresCredentials
+from jobtrail.gateway.adapters.erasure import SqlAccountRecords
 from jobtrail.gateway.adapters.mail import SmtpMailer, UnsentMail
 from jobtrail.gateway.adapters.oidc import AuthlibProviders, PostgresPendingLogins
 from jobtrail.gateway.adapters.rate_limits import PostgresRateLimits
 from jobtrail.gateway.adapters.sessions import PostgresSessionStore
 from jobtrail.gateway.declarations import SERVICE
 from jobtrail.gateway.deps import Deps
+from jobtrail.gateway.handlers.downloads import DownloadLinks
+from jobtrail.gateway.handlers.erasure import ErasureDeps
 from jobtrail.gateway.handlers.oidc import OidcDeps, Provider
 from jobtrail.gateway.handlers.passwords import Mailer, PasswordDeps
 from jobtrail.gateway.handlers.sessions import ActiveSessions, SessionDeps
@@ -36,6 +40,7 @@ from jobtrail.gateway.readmodels.projector import Projector, none_stalled
 from jobtrail.gateway.readmodels.tables import SCHEMA
 from jobtrail.gateway.security import TokenIssuer
 from jobtrail.gateway.settings import GatewaySettings
+from jobtrail.privacy import keys_for
 from jobtrail.runtime.health import Check
 from jobtrail.runtime.migrations import upgrade_to_head
 
@@ -72,6 +77,7 @@ def projectors_for(deps: Deps, audit_engine: AsyncEngine | None = None) -> list[
 @asynccontextmanager
 async def bootstrap(settings: GatewaySettings) -> AsyncIterator[Gateway]:
     """Connect everything the gateway needs; make sure streams, tables and bucket exist."""
+    privacy.configure(settings.master())
     async with jetstream(settings.nats_url, SERVICE.name, consumers=()) as link:
         await asyncio.to_thread(migrate, settings.database_url)
         engine = create_async_engine(settings.database_url, pool_size=10, max_overflow=10)
@@ -82,7 +88,9 @@ async def bootstrap(settings: GatewaySettings) -> AsyncIterator[Gateway]:
             else None
         )
         try:
-            documents = await open_document_store(settings.effective_docstore_url)
+            documents = SealedDocuments(
+                await open_document_store(settings.effective_docstore_url), keys_for(link.nc)
+            )
             try:
                 yield await _assemble(settings, link, engine, documents, audit_engine)
             finally:
@@ -100,7 +108,10 @@ async def _assemble(
     documents: DocumentStore,
     audit_engine: AsyncEngine | None = None,
 ) -> Gateway:
-    files = await BlobStore.open(settings, public_endpoint=settings.s3_public_endpoint)
+    files = SealedBlobs(
+        await BlobStore.open(settings, public_endpoint=settings.s3_public_endpoint),
+        keys_for(link.nc),
+    )
     tokens = TokenIssuer(
         settings.jwt_secret.get_secret_value(),
         timedelta(minutes=settings.access_token_minutes),
@@ -119,6 +130,8 @@ async def _assemble(
     deps = Deps(
         settings, events, engine, documents, files, tokens, sessions, passwords,
         PostgresRateLimits(engine), oidc(settings, engine),
+        ErasureDeps(SqlAccountRecords(engine), keys_for(link.nc), events.snapshots, files),
+        DownloadLinks(settings.jwt_secret.get_secret_value()),
     )  # fmt: skip
     projectors = projectors_for(deps, audit_engine)
 

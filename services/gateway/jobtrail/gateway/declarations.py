@@ -19,6 +19,7 @@ from jobtrail.events.jobs import IngestionRequested, JobPostingAdded, JobPosting
 from jobtrail.events.notifications import NotificationRead
 from jobtrail.events.resumes import ResumeUploaded, ResumeVersionAccepted, ResumeVersionCreated
 from jobtrail.events.users import (
+    AccountErased,
     PasswordChanged,
     ProfileUpdated,
     UserDisabled,
@@ -39,6 +40,7 @@ SERVICE = Service(
         UserEnabled,
         UserRoleChanged,
         UserIdentityLinked,
+        AccountErased,
         ProfileUpdated,
         ResumeUploaded,
         ResumeVersionAccepted,

@@ -10,12 +10,14 @@ import structlog
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jobtrail.blobs import BlobStore
+from jobtrail.blobs import SealedBlobs
 from jobtrail.docstore import DocumentStore
 from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.aggregates import A, Decision, Repository
 from jobtrail.events import ConcurrencyConflict, Event, EventContext, RecordedEvent
 from jobtrail.gateway.errors import ConcurrentChange
+from jobtrail.gateway.handlers.downloads import DownloadLinks
+from jobtrail.gateway.handlers.erasure import ErasureDeps
 from jobtrail.gateway.handlers.oidc import OidcDeps
 from jobtrail.gateway.handlers.passwords import PasswordDeps
 from jobtrail.gateway.handlers.rate_limits import RateLimitStore
@@ -34,12 +36,14 @@ class Deps:
     events: EventStore
     engine: AsyncEngine
     documents: DocumentStore
-    files: BlobStore
+    files: SealedBlobs
     tokens: TokenIssuer
     sessions: SessionDeps
     passwords: PasswordDeps
     rate_limits: RateLimitStore
     oidc: OidcDeps
+    erasure: ErasureDeps
+    downloads: DownloadLinks
 
     async def settled(self, recorded: list[RecordedEvent]) -> None:
         """Return once the read models show what was just appended (read-your-writes)."""

@@ -11,9 +11,12 @@ import jobtrail.gateway.adapters.sessions
 import jobtrail.gateway.handlers.idempotency
 import jobtrail.gateway.handlers.login_throttle
 import jobtrail.gateway.readmodels.projection  # noqa: F401 - these modules declare tables on metadata
+from jobtrail.gateway.adapters.erasure import SqlAccountRecords
 from jobtrail.gateway.api.app import create_app
 from jobtrail.gateway.bootstrap import MIGRATIONS
 from jobtrail.gateway.declarations import SERVICE
+from jobtrail.gateway.domain.users import user_id_for
+from jobtrail.gateway.handlers.erasure import ErasureDeps, erase_as_operator
 from jobtrail.gateway.readmodels.audit import (
     ChainReport,
     events_after,
@@ -33,9 +36,12 @@ __all__ = [
     "SCHEMA",
     "SERVICE",
     "ChainReport",
+    "ErasureDeps",
     "GatewaySettings",
     "ReplayReport",
+    "SqlAccountRecords",
     "create_app",
+    "erase_as_operator",
     "events_after",
     "failures",
     "load_key",
@@ -44,5 +50,6 @@ __all__ = [
     "read_anchors",
     "replay",
     "tail",
+    "user_id_for",
     "verify_chain",
 ]

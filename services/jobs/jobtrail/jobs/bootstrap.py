@@ -12,7 +12,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from jobtrail.docstore import open_document_store
+from jobtrail.docstore import SealedDocuments, open_document_store
 from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.connection import JetStreamLink, jetstream
 from jobtrail.eventlog.subscriptions import FaststreamConsumers, Subscription
@@ -34,6 +34,7 @@ from jobtrail.jobs.settings import JobsSettings
 from jobtrail.jobs.sources import JobSource
 from jobtrail.jobs.tables import SCHEMA
 from jobtrail.jobs.upkeep import on_rescore_requested, reembed_stale, rescore_in_background
+from jobtrail.privacy import keys_for
 from jobtrail.runtime import ServiceParts
 from jobtrail.runtime.migrations import upgrade_to_head
 from jobtrail.runtime.service import Task
@@ -116,7 +117,9 @@ async def connected(settings: JobsSettings) -> AsyncIterator[Connected]:
     async with jetstream(settings.nats_url, SERVICE.name, SERVICE.durables) as link:
         await asyncio.to_thread(upgrade_to_head, settings.database_url, MIGRATIONS, SCHEMA)
         engine = create_async_engine(settings.database_url, pool_size=5, max_overflow=5)
-        documents = await open_document_store(settings.effective_docstore_url)
+        documents = SealedDocuments(
+            await open_document_store(settings.effective_docstore_url), keys_for(link.nc)
+        )
         try:
             embedder = await asyncio.to_thread(make_embedder, settings)
             events = EventStore(link.nc, declared=SERVICE)

@@ -13,7 +13,7 @@ from jobtrail.events.jobs import (
     RescoreRequested,
 )
 from jobtrail.events.resumes import ResumeVersionCreated
-from jobtrail.events.users import ProfileUpdated
+from jobtrail.events.users import AccountErased, ProfileUpdated
 
 POSTINGS = Consumer(
     "jobs-postings",
@@ -27,8 +27,8 @@ MATCH = Consumer(
 )
 PROFILES = Consumer(
     "jobs-profiles",
-    "jobs service: keep each job seeker's match threshold",
-    (ProfileUpdated,),
+    "jobs service: keep each job seeker's match threshold; forget an erased account",
+    (ProfileUpdated, AccountErased),
 )
 INGEST = Consumer(
     "jobs-ingest",

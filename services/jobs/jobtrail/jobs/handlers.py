@@ -37,7 +37,7 @@ from jobtrail.events.jobs import (
     JobPostingIngested,
 )
 from jobtrail.events.resumes import ResumeVersionCreated
-from jobtrail.events.users import ProfileUpdated
+from jobtrail.events.users import AccountErased, ProfileUpdated
 from jobtrail.jobs import announcements, matching, ranking
 from jobtrail.jobs.announcements import Publisher
 from jobtrail.jobs.embedding import Embedder
@@ -265,10 +265,13 @@ async def score_version(
 
 
 async def on_profile(recorded: RecordedEvent, deps: ScoringDeps) -> None:
-    """On ProfileUpdated: remember the job seeker's match threshold."""
+    """On ProfileUpdated: remember the job seeker's match threshold. On AccountErased: drop
+    everything held for the account."""
     event = recorded.event
     if isinstance(event, ProfileUpdated):
         await deps.store.save_threshold(event.user_id, event.profile.preferences.match_threshold)
+    elif isinstance(event, AccountErased):
+        await deps.store.forget_owner(event.user_id)
 
 
 Scored = tuple[UUID, int, UUID, UUID, ranking.Score]

@@ -105,6 +105,11 @@ class JobsStore(Protocol):
 
     async def save_threshold(self, user_id: UUID, threshold: int) -> None: ...
 
+    async def forget_owner(self, user_id: UUID) -> None:
+        """Drop every row of an erased account: its postings, resume vectors, scores, runs
+        and threshold."""
+        ...
+
     async def requirements(self, job_ids: Sequence[UUID]) -> list[tuple[UUID, str | None, Any]]:
         """(job id, formula, requirements) of the postings held among `job_ids`."""
         ...

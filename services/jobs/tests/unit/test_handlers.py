@@ -20,7 +20,7 @@ from jobtrail.events import EventContext, RecordedEvent
 from jobtrail.events.envelope import Event
 from jobtrail.events.jobs import JobPostingAdded, MatchesScored, PostingSummary
 from jobtrail.events.resumes import ResumeVersionCreated
-from jobtrail.events.users import JobPreferences, Profile, ProfileUpdated
+from jobtrail.events.users import AccountErased, JobPreferences, Profile, ProfileUpdated
 from jobtrail.jobs import handlers
 from jobtrail.jobs.adapters.static import StaticEmbedder
 from jobtrail.jobs.embedding import Embedder
@@ -131,6 +131,12 @@ class FakeJobsStore:
     async def save_threshold(self, user_id: UUID, threshold: int) -> None:
         self.thresholds[user_id] = threshold
 
+    async def forget_owner(self, user_id: UUID) -> None:
+        for table in (self.postings, self.vectors, self.scores, self.runs):
+            for key in [k for k, row in table.items() if row.get("owner_id") == user_id]:
+                del table[key]
+        self.thresholds.pop(user_id, None)
+
     async def requirements(self, job_ids: Sequence[UUID]) -> list[tuple[UUID, str | None, Any]]:
         return [(j, self.postings[j]["formula"], self.postings[j]["requirements"])
                 for j in job_ids if j in self.postings]  # fmt: skip
@@ -238,6 +244,25 @@ async def test_the_job_seekers_threshold_decides_what_is_announced() -> None:
     assert deps.store.thresholds[ADA] == 100
     assert deps.store.scores  # scored and stored ...
     assert types(deps, "JobMatched") == []  # ... but below her threshold
+
+
+async def test_an_erased_account_leaves_nothing_behind_in_the_jobs_tables() -> None:
+    deps = FakeDeps()
+    backend = await add_posting(deps, *BACKEND)
+    await indexed(deps, backend)
+    deps.store.thresholds[ADA] = 10
+    await handlers.on_resume_version(await add_version(deps, uuid4()), deps)
+    assert deps.store.scores
+    assert deps.store.vectors
+    assert deps.store.runs
+
+    await handlers.on_profile(await recorded(deps, AccountErased(user_id=ADA), ADA), deps)
+
+    owned = [row for table in (deps.store.vectors, deps.store.scores, deps.store.runs)
+             for row in table.values() if row.get("owner_id") == ADA]  # fmt: skip
+    assert owned == []
+    assert ADA not in deps.store.thresholds
+    assert job_of(backend) not in deps.store.postings  # the posting she added goes too
 
 
 async def test_a_proposed_version_is_scored_but_never_announced() -> None:

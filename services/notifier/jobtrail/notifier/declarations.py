@@ -10,6 +10,7 @@ from jobtrail.events.applications import (
 from jobtrail.events.exports import ExportFailed, ExportReady
 from jobtrail.events.jobs import JobMatched
 from jobtrail.events.notifications import NotificationCreated
+from jobtrail.events.users import AccountErased
 
 NOTIFY = Consumer(
     "notifier-notify",
@@ -19,8 +20,9 @@ NOTIFY = Consumer(
 )
 FOLLOW_UPS = Consumer(
     "notifier-follow-ups",
-    "notifier: keeps each open application's follow-up date for the reminder sweep",
-    (ApplicationFollowUpScheduled, ApplicationStatusChanged, ApplicationFollowUpDue),
+    "notifier: keeps each open application's follow-up date for the reminder sweep; "
+    "forgets an erased account's",
+    (ApplicationFollowUpScheduled, ApplicationStatusChanged, ApplicationFollowUpDue, AccountErased),
     ack_wait_seconds=30,
 )
 

@@ -31,6 +31,7 @@ from jobtrail.eventlog.aggregates import Repository
 from jobtrail.events import EventContext, RecordedEvent
 from jobtrail.events.applications import ApplicationFollowUpDue
 from jobtrail.events.subjects import EVENTS_PREFIX
+from jobtrail.events.users import AccountErased
 from jobtrail.notifier.tables import follow_ups
 
 log = structlog.get_logger("jobtrail.notifier")
@@ -41,13 +42,21 @@ SWEEP_LIMIT = 500
 
 
 class FollowUpTracker:
-    """On an application's event: write its follow-up row from its whole history."""
+    """On an application's event: write its follow-up row from its whole history. On an
+    erased account: drop its rows."""
 
     def __init__(self, repository: Repository, engine: AsyncEngine) -> None:
         self._repository = repository
         self._engine = engine
 
     async def __call__(self, recorded: RecordedEvent) -> None:
+        event = recorded.event
+        if isinstance(event, AccountErased):
+            async with self._engine.begin() as connection:
+                await connection.execute(
+                    follow_ups.delete().where(follow_ups.c.owner_id == event.user_id)
+                )
+            return
         application_id = UUID(recorded.envelope.aggregate_id)
         loaded = await self._repository.load(Application, application_id)
         if not loaded.state.exists or not loaded.history.events:

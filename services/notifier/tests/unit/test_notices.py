@@ -25,6 +25,7 @@ from jobtrail.events.jobs import JobMatched
 from jobtrail.events.subjects import EVENTS_STREAM
 from jobtrail.notifier.declarations import NOTIFY
 from jobtrail.notifier.notices import Notifier
+from jobtrail.privacy import MemoryKeys
 
 OWNER = UUID("0190b8a4-0000-7000-8000-00000000a0a0")
 
@@ -104,7 +105,9 @@ async def test_a_delivery_reaches_the_notifier_through_its_declared_subscription
     events = InMemoryEventStore()
     cause = await recorded(events, export_ready(uuid4()), uuid4())
     subscription = Subscription(NOTIFY, Notifier(Repository(events), strong_match=80))
-    consumers = FaststreamConsumers(NATS(), "nats://unused", load_topology(), [subscription])
+    consumers = FaststreamConsumers(
+        NATS(), "nats://unused", load_topology(), [subscription], keys=MemoryKeys()
+    )
     before = handled("ok")
 
     async with TestNatsBroker(consumers.broker(asyncio.Event())) as broker:
@@ -124,7 +127,9 @@ async def test_a_delivery_of_a_type_the_consumer_does_not_select_reaches_nobody(
     events = InMemoryEventStore()
     cause = await recorded(events, export_ready(uuid4()), uuid4())
     subscription = Subscription(NOTIFY, Notifier(Repository(events), strong_match=80))
-    consumers = FaststreamConsumers(NATS(), "nats://unused", load_topology(), [subscription])
+    consumers = FaststreamConsumers(
+        NATS(), "nats://unused", load_topology(), [subscription], keys=MemoryKeys()
+    )
 
     async with TestNatsBroker(consumers.broker(asyncio.Event())) as broker:
         await broker.publish(

@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 
-from jobtrail.blobs import BlobStore
-from jobtrail.docstore import DocumentStore, open_document_store
+from jobtrail.blobs import BlobStore, SealedBlobs
+from jobtrail.docstore import DocumentStore, SealedDocuments, open_document_store
 from jobtrail.eventlog import EventStore
 from jobtrail.eventlog.connection import JetStreamLink, jetstream
 from jobtrail.eventlog.subscriptions import FaststreamConsumers, Subscription
+from jobtrail.privacy import keys_for
 from jobtrail.resume.adapters.llm import LLMConfig, LLMPass
 from jobtrail.resume.declarations import PARSE, SERVICE
 from jobtrail.resume.handlers import ResumeDeps, on_dead_letter, parse_upload
@@ -22,10 +23,18 @@ from jobtrail.runtime import ServiceParts
 async def setup(settings: ResumeSettings) -> AsyncIterator[ServiceParts]:
     """Connect NATS, the document store and S3; run the parse consumer."""
     async with jetstream(settings.nats_url, SERVICE.name, SERVICE.durables) as link:
-        documents = await open_document_store(settings.effective_docstore_url)
+        documents = SealedDocuments(
+            await open_document_store(settings.effective_docstore_url), keys_for(link.nc)
+        )
         llm = _llm_pass(settings)
         try:
-            yield _parts(settings, link, documents, await BlobStore.open(settings), llm)
+            yield _parts(
+                settings,
+                link,
+                documents,
+                SealedBlobs(await BlobStore.open(settings), keys_for(link.nc)),
+                llm,
+            )
         finally:
             await documents.close()
             if llm is not None:
@@ -49,7 +58,7 @@ def _parts(
     settings: ResumeSettings,
     link: JetStreamLink,
     documents: DocumentStore,
-    files: BlobStore,
+    files: SealedBlobs,
     llm: LLMPass | None = None,
 ) -> ServiceParts:
     deps = ResumeDeps(

@@ -19,7 +19,7 @@ from typing import Any
 
 import structlog
 
-from jobtrail.blobs import BlobNotFound, BlobStore
+from jobtrail.blobs import BlobNotFound, SealedBlobs
 from jobtrail.docstore import DocumentStore, NewDocumentVersion, VersionConflict
 from jobtrail.domain.resumes import Resume
 from jobtrail.eventlog import EventStore, PermanentFailure
@@ -48,7 +48,7 @@ log = structlog.get_logger("jobtrail.resume")
 class ResumeDeps:
     events: EventStore
     documents: DocumentStore
-    files: BlobStore
+    files: SealedBlobs
     max_file_bytes: int
     ocr: OcrLimits = field(default_factory=OcrLimits)
     # The optional LLM pass (`llm.py`); None (the default) keeps the local parse.

@@ -10,6 +10,7 @@ from jobtrail.events.ai import AIJobRetryRequested
 from jobtrail.events.exports import ExportRetryRequested
 from jobtrail.events.jobs import IngestionRequested, RescoreRequested
 from jobtrail.events.resumes import ResumeRetryRequested
+from jobtrail.events.users import AccountErased
 from jobtrail.exporter.ops import SERVICE as EXPORTER
 from jobtrail.gateway.ops import SERVICE as GATEWAY
 from jobtrail.jobs.ops import SERVICE as JOBS
@@ -24,6 +25,7 @@ CLI = Service(
         RescoreRequested,
         AIJobRetryRequested,
         ExportRetryRequested,
+        AccountErased,
     ),
 )
 

@@ -97,7 +97,7 @@ async def _check_unanchored(c: Connections, report: ChainReport, anchored: int) 
     async with aclosing(chunks):
         async for chunk, through in chunks:
             logged.update(
-                (r.seq, canonical_json(r.envelope.model_dump(mode="json"))) for r in chunk
+                (r.seq, canonical_json(r.as_stored.model_dump(mode="json"))) for r in chunk
             )
             if through >= rows[-1][0]:
                 break

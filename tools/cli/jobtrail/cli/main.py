@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jobtrail.cli import dev, ingest, integrity, mail, operations, rescore, revisions
+from jobtrail.cli import dev, erase, ingest, integrity, keys, mail, operations, rescore, revisions
 from jobtrail.cli.settings import CliSettings
 from jobtrail.events.subjects import ALL_EVENTS
 from jobtrail.jobs.ops import JobsSettings, Rebuilt
@@ -27,9 +27,11 @@ app.add_typer(events_app, name="events")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(docs_app, name="docs")
 app.add_typer(revisions.db_app, name="db")
+app.add_typer(keys.keys_app, name="keys")
 app.command("ingest")(ingest.ingest)
 app.command("rescore")(rescore.rescore)
 app.command("mail")(mail.mail)
+app.command("erase")(erase.erase)
 out = Console()
 
 

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from jobtrail import privacy
 from jobtrail.cli.declarations import CLI
 from jobtrail.cli.settings import CliSettings
 from jobtrail.domain.retries import RETRYABLE
@@ -46,6 +47,7 @@ class Connections:
 
 @asynccontextmanager
 async def connections(settings: CliSettings) -> AsyncIterator[Connections]:
+    privacy.configure(settings.master())
     nc = await connect_nats(settings.nats_url, name="jobtrail-cli")
     engine = create_async_engine(settings.database_url)
     try:

@@ -11,12 +11,12 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel, Field
 
 from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep
 from jobtrail.gateway.errors import Forbidden, NotFound
-from jobtrail.gateway.handlers import accounts
+from jobtrail.gateway.handlers import accounts, erasure
 from jobtrail.gateway.readmodels.tables import users
 from jobtrail.gateway.security import Principal
 
@@ -125,3 +125,15 @@ async def change_role(
     """Make an account an admin or a user; its sessions end, so the role applies at once."""
     await accounts.change_role(deps, me, user_id, body.role, correlation_id)
     return await get_user(user_id, me, deps)
+
+
+@router.delete("/users/{user_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+async def erase_user(
+    user_id: UUID, me: Admin, deps: DepsDep, correlation_id: CorrelationId
+) -> Response:
+    """Erase an account for good (see `DELETE /users/me`); the audit trail keeps that it
+    happened and who did it, not what was erased."""
+    if user_id == me.user_id:
+        raise Forbidden("an admin erases their own account with DELETE /users/me")
+    await erasure.erase(deps, user_id, "admin", me, correlation_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -16,6 +16,7 @@ from jobtrail.gateway.api import ai_jobs as ai_jobs_api
 from jobtrail.gateway.api import applications as applications_api
 from jobtrail.gateway.api import attachments as attachments_api
 from jobtrail.gateway.api import auth, events, inputs, problems, resumes, users
+from jobtrail.gateway.api import downloads as downloads_api
 from jobtrail.gateway.api import exports as exports_api
 from jobtrail.gateway.api import ingestions as ingestions_api
 from jobtrail.gateway.api import jobs as jobs_api
@@ -65,6 +66,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(admin_api.router)
     app.include_router(oidc_api.router)
     app.include_router(ai_jobs_api.router)
+    app.include_router(downloads_api.router)
     for router in (applications_api.router, attachments_api.router, notifications_api.router):
         app.include_router(router)
     _ops_routes(app)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 from pydantic import BaseModel, Field
 
 from jobtrail.events.attachments import AttachmentTarget
@@ -16,9 +16,11 @@ from jobtrail.gateway.api.dependencies import (
     DepsDep,
     IdempotencyKey,
 )
+from jobtrail.gateway.api.downloads import link_to
 from jobtrail.gateway.api.inputs import Version
 from jobtrail.gateway.errors import InvalidInput, NotFound, PayloadTooLarge
 from jobtrail.gateway.handlers import attachments as handle
+from jobtrail.gateway.handlers.downloads import LinkedFile
 from jobtrail.gateway.readmodels import attachments as read
 
 router = APIRouter(prefix="/attachments", tags=["attachments"])
@@ -96,6 +98,7 @@ async def download_attachment(
     attachment_id: UUID,
     me: CurrentUser,
     deps: DepsDep,
+    request: Request,
     version: Annotated[Version | None, Query(description="default: the latest")] = None,
 ) -> AttachmentDownload:
     """A short-lived link to the file of one version (the latest unless `version` is given)."""
@@ -107,10 +110,9 @@ async def download_attachment(
             f"attachment {attachment_id} has no version {number}; it has 1 to "
             f"{row['latest_version']}"
         )
-    url = await deps.files.download_url(
-        found[0]["file_key"], version_id=found[0]["file_version"], filename=row["filename"]
-    )
-    return AttachmentDownload(url=url, expires_in=900, version=number)
+    file = LinkedFile(found[0]["file_key"], found[0]["file_version"], row["filename"], me.user_id)
+    url = link_to(request, deps, file)
+    return AttachmentDownload(url=url, expires_in=deps.downloads.expires_in, version=number)
 
 
 async def _out(deps: DepsDep, row: dict[str, Any]) -> AttachmentOut:

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from jobtrail.docstore import DocumentNotFound
+from jobtrail.events import Envelope, RecordedEvent
 from jobtrail.gateway.api.dependencies import CurrentUser, DepsDep
 from jobtrail.gateway.api.inputs import Sequence
 from jobtrail.gateway.deps import Deps
@@ -72,15 +73,23 @@ async def audit(entity_id: str, me: CurrentUser, deps: DepsDep) -> AuditTrail:
     rows = await queries.audit_of(deps.engine, entity_id, owner)
     if not rows:
         raise NotFound(f"no audit trail for {entity_id}")
-    entries = [
-        AuditEntry(
-            seq=r["seq"], occurred_at=r["occurred_at"], actor=r["actor"], type=r["type"],
-            data=redact(r["event"])["data"], hash=r["hash"],
-            changes=await _changes(deps, r["event"]),
-        )
-        for r in rows
-    ]  # fmt: skip
+    entries = []
+    for r in rows:
+        # The trail keeps events as the log does, personal data sealed: opened to be shown.
+        event = await _opened(deps, r["seq"], r["event"])
+        entries.append(
+            AuditEntry(
+                seq=r["seq"], occurred_at=r["occurred_at"], actor=r["actor"], type=event["type"],
+                data=redact(event)["data"], hash=r["hash"], changes=await _changes(deps, event),
+            )
+        )  # fmt: skip
     return AuditTrail(entity_id=entity_id, entries=entries)
+
+
+async def _opened(deps: Deps, seq: int, stored: dict[str, Any]) -> dict[str, Any]:
+    recorded = RecordedEvent(Envelope.model_validate(stored), seq)
+    opened = await deps.events.sealer.open(recorded)
+    return opened.envelope.model_dump(mode="json")
 
 
 def redact(envelope: dict[str, Any]) -> dict[str, Any]:

@@ -6,16 +6,18 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from jobtrail.domain.exports import ExportOrder
 from jobtrail.events.exports import ExportTemplate
 from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep, IdempotencyKey
+from jobtrail.gateway.api.downloads import link_to
 from jobtrail.gateway.api.inputs import INT32_MAX, Version
 from jobtrail.gateway.errors import Conflict
 from jobtrail.gateway.handlers import exports as handle
+from jobtrail.gateway.handlers.downloads import LinkedFile
 from jobtrail.gateway.readmodels import exports as read
 
 router = APIRouter(tags=["exports"])
@@ -156,13 +158,14 @@ async def get_export(export_id: UUID, me: CurrentUser, deps: DepsDep) -> ExportO
 
 
 @router.get("/exports/{export_id}/download")
-async def download_export(export_id: UUID, me: CurrentUser, deps: DepsDep) -> DownloadLink:
+async def download_export(
+    export_id: UUID, me: CurrentUser, deps: DepsDep, request: Request
+) -> DownloadLink:
     """A short-lived link to the exported file (409 while it is still being made)."""
     row = await read.export(deps.engine, me.user_id, export_id)
     if row["status"] != "ready":
         detail = f": {row['reason']}" if row["status"] == "failed" else "; poll it and retry"
         raise Conflict(f"export {export_id} is {row['status']}{detail}")
-    url = await deps.files.download_url(
-        row["file_key"], version_id=row["file_version"], filename=row["filename"]
-    )
-    return DownloadLink(url=url, filename=row["filename"], expires_in=DOWNLOAD_SECONDS)
+    file = LinkedFile(row["file_key"], row["file_version"], row["filename"], me.user_id)
+    url = link_to(request, deps, file)
+    return DownloadLink(url=url, filename=row["filename"], expires_in=deps.downloads.expires_in)

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import structlog
-from fastapi import APIRouter, File, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 from pydantic import BaseModel, Field, ValidationError
 
 from jobtrail.events.parse_reports import REPORT_KEY, ParseReport
@@ -17,9 +17,11 @@ from jobtrail.gateway.api.dependencies import (
     DepsDep,
     IdempotencyKey,
 )
+from jobtrail.gateway.api.downloads import link_to
 from jobtrail.gateway.api.inputs import INT32_MAX, Version
 from jobtrail.gateway.errors import InvalidInput, PayloadTooLarge
 from jobtrail.gateway.handlers import resumes as handle
+from jobtrail.gateway.handlers.downloads import LinkedFile
 from jobtrail.gateway.readmodels import queries
 
 router = APIRouter(prefix="/resumes", tags=["resumes"])
@@ -212,13 +214,13 @@ async def accept_version(
 
 
 @router.get("/{resume_id}/file")
-async def download_file(resume_id: UUID, me: CurrentUser, deps: DepsDep) -> DownloadLink:
+async def download_file(
+    resume_id: UUID, me: CurrentUser, deps: DepsDep, request: Request
+) -> DownloadLink:
     """A short-lived link to download the file as uploaded."""
     row = await queries.resume(deps.engine, me.user_id, resume_id)
-    url = await deps.files.download_url(
-        row["file_key"], version_id=row["file_version"], filename=row["filename"]
-    )
-    return DownloadLink(url=url, expires_in=900)
+    file = LinkedFile(row["file_key"], row["file_version"], row["filename"], me.user_id)
+    return DownloadLink(url=link_to(request, deps, file), expires_in=deps.downloads.expires_in)
 
 
 def _no_report(row: dict[str, Any]) -> str:

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 
 from jobtrail.events.users import Profile
 from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep
 from jobtrail.gateway.errors import NotFound
-from jobtrail.gateway.handlers import accounts, portability
+from jobtrail.gateway.handlers import accounts, erasure, portability
 from jobtrail.gateway.readmodels.tables import profiles, users
 
 router = APIRouter(tags=["users"])
@@ -55,6 +55,26 @@ async def put_me(
     """Change the caller's display name."""
     await accounts.update_user(deps, me, body.display_name, correlation_id)
     return await get_me(me, deps)
+
+
+class Erasure(BaseModel):
+    password: str | None = Field(
+        default=None,
+        max_length=256,
+        description="the account's password; an account without one (identity-provider "
+        "login) needs a login from the last 10 minutes instead",
+    )
+
+
+@router.delete("/users/me", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+async def erase_me(
+    body: Erasure, me: CurrentUser, deps: DepsDep, correlation_id: CorrelationId
+) -> Response:
+    """Erase the caller's account and everything kept for it, for good (crypto-shredding:
+    the account's data keys are destroyed, so its events, documents and files can no longer
+    be read anywhere, replay included). Download `GET /users/me/export` first to keep a copy."""
+    await erasure.erase_own(deps, me, body.password, correlation_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/profiles/me")

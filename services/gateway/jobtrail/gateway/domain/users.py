@@ -9,6 +9,7 @@ from uuid import UUID
 
 from jobtrail.events.envelope import RecordedEvent
 from jobtrail.events.users import (
+    AccountErased,
     PasswordChanged,
     Profile,
     ProfileUpdated,
@@ -50,6 +51,8 @@ class User:
     profile: Profile | None = None
     # (provider, subject) of each identity linked to the account.
     identities: frozenset[tuple[str, str]] = frozenset()
+    # The last thing that happened to the account was its erasure.
+    erased: bool = False
 
     @classmethod
     def fold(cls, user_id: UUID, events: list[RecordedEvent]) -> User:
@@ -62,6 +65,7 @@ class User:
         match event:
             case UserRegistered():
                 self.registered = True
+                self.erased = False
                 self.email = event.email
                 self.display_name = event.display_name
                 self.legacy_password_hash = event.password_hash
@@ -78,6 +82,8 @@ class User:
                 self.role = event.role
             case UserIdentityLinked():
                 self.identities = self.identities | {(event.provider, event.subject)}
+            case AccountErased():
+                self._forget()
 
     def register(self, email: str, display_name: str, role: str) -> list[UserRegistered]:
         if self.registered:
@@ -90,6 +96,21 @@ class User:
                 role="admin" if role == "admin" else "user",
             )
         ]
+
+    def _forget(self) -> None:
+        """After an erasure everything before is unreadable; the email may register again."""
+        self.registered, self.email, self.display_name = False, "", ""
+        self.legacy_password_hash, self.role, self.disabled = None, "user", False
+        self.profile, self.identities, self.erased = None, frozenset(), True
+
+    def erase(self, by: str) -> list[AccountErased]:
+        """Erase the account (by its owner, an admin or an operator); once."""
+        if not self.registered:
+            if self.erased:
+                return []
+            raise NotFound("this account does not exist")
+        who = by if by in ("user", "admin", "operator") else "user"
+        return [AccountErased(user_id=self.user_id, by=who)]
 
     def change_password(self, how: str) -> list[PasswordChanged]:
         """Record that the password changed (the credentials themselves are not events)."""

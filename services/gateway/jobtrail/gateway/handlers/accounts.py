@@ -33,6 +33,8 @@ async def register(
     user_id = user_id_for(email)
     role = "admin" if normalise_email(email) in _admins(deps) else "user"
     password_hash = hash_password(password)
+    # An account erased before may register again, with a new data key (the old stays gone).
+    await deps.erasure.keys.revive(user_id)
     # A concurrent registration of the same email makes the second decision refuse it; only
     # the registration that won stores its password (a crash between the two leaves an
     # account without one, which a password reset mends).
@@ -201,6 +203,7 @@ async def login_with_identity(
     if not user.registered:
         role = "admin" if normalise_email(identity.email) in _admins(deps) else "user"
         name = identity.name or identity.email.split("@")[0]
+        await deps.erasure.keys.revive(user_id)
         # A registration a moment ago by another request is as good: link to it below.
         with suppress(EmailTaken):
             await deps.execute(

@@ -89,7 +89,7 @@ async def upload(
             version = claim.result or await _made_since(deps, claim, attachment_id, request)
             if version is not None:
                 return attachment_id, version, True
-    stored = await deps.files.put(data, media_type)
+    stored = await deps.files.put(data, media_type, principal.user_id)
     file = StoredFile(media_type, stored.size, stored.sha256, stored.key, stored.version_id)
     # Another upload of the same name may win a version number meanwhile: the decision
     # then runs again and takes the next one.

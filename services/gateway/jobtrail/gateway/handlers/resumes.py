@@ -44,7 +44,7 @@ async def upload(
         resume_id = claim.resource_id
         if claim.repeated and (await deps.load(Resume, resume_id)).exists:
             return resume_id, True
-    stored = await deps.files.put(data, media_type)
+    stored = await deps.files.put(data, media_type, principal.user_id)
     event = ResumeUploaded(
         resume_id=resume_id,
         user_id=principal.user_id,

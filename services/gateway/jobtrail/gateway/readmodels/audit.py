@@ -108,7 +108,7 @@ class AuditTrail:
         prev_hash = prev or GENESIS
         rows = []
         for recorded in batch:
-            event = recorded.envelope.model_dump(mode="json")
+            event = recorded.as_stored.model_dump(mode="json")
             row = {**event_columns(recorded), "event": event, "prev_hash": prev_hash}
             digest = row_hash(row)
             mac = row_mac(self._key, digest) if self._key else None

@@ -14,10 +14,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from jobtrail.events import Event, RecordedEvent, UnknownEventType
+from jobtrail.events.users import AccountErased
 from jobtrail.gateway.readmodels.accounts import Accounts
 from jobtrail.gateway.readmodels.ai_jobs import AIJobs
 from jobtrail.gateway.readmodels.applications import Applications
 from jobtrail.gateway.readmodels.attachments import Attachments
+from jobtrail.gateway.readmodels.erasure import erase_rows
 from jobtrail.gateway.readmodels.exports import Exports
 from jobtrail.gateway.readmodels.jobs import Jobs
 from jobtrail.gateway.readmodels.matches import Matches
@@ -71,6 +73,22 @@ class ReadModels:
                 decoded.append((recorded, recorded.event))
             except UnknownEventType:  # a type this gateway does not know: listed, not projected
                 continue
+        # An erasure deletes every row of its account: what came before it in the batch is
+        # stored first, and what comes after (a new registration) is applied after it.
+        segment: list[tuple[RecordedEvent, Event]] = []
+        for recorded, event in decoded:
+            segment.append((recorded, event))
+            if isinstance(event, AccountErased):
+                await self._apply_segment(connection, segment)
+                await erase_rows(connection, READ_MODELS, event.user_id, recorded.seq)
+                segment = []
+        await self._apply_segment(connection, segment)
+
+    async def _apply_segment(
+        self, connection: AsyncConnection, decoded: list[tuple[RecordedEvent, Event]]
+    ) -> None:
+        if not decoded:
+            return
         rows = BatchRows()
         for _, event in decoded:
             for applier in self._appliers:

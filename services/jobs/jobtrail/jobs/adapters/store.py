@@ -203,6 +203,12 @@ class PostgresJobsStore:
                 set_={"match_threshold": statement.excluded.match_threshold},
             ))  # fmt: skip
 
+    async def forget_owner(self, user_id: UUID) -> None:
+        async with self.engine.begin() as connection:
+            for table in (matches, match_runs, resume_vectors, postings):
+                await connection.execute(table.delete().where(table.c.owner_id == user_id))
+            await connection.execute(thresholds.delete().where(thresholds.c.user_id == user_id))
+
     async def requirements(self, job_ids: Sequence[UUID]) -> list[tuple[UUID, str | None, Any]]:
         async with self.engine.connect() as connection:
             rows = (await connection.execute(
