@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from jobtrail.domain.ai_jobs import AIJob
-from jobtrail.domain.errors import Conflict
+from jobtrail.domain.errors import Conflict, NotFound
 from jobtrail.domain.exports import Export
 from jobtrail.domain.ingestions import IngestionRun
 from jobtrail.domain.postings import Posting
@@ -17,7 +17,13 @@ from jobtrail.events import EventContext, RecordedEvent, registry, seal
 from jobtrail.events.ai import AIJobFailed, AIJobQueued, AIJobRetryRequested, AIOutputReady
 from jobtrail.events.envelope import Event
 from jobtrail.events.exports import ExportFailed, ExportReady, ExportRequested
-from jobtrail.events.jobs import IngestionCompleted, JobMatched, JobPostingIngested, PostingSummary
+from jobtrail.events.jobs import (
+    IngestionCompleted,
+    JobMatched,
+    JobPostingAdded,
+    JobPostingIngested,
+    PostingSummary,
+)
 
 OWNER = UUID("0190b8a4-0000-7000-8000-000000000001")
 
@@ -137,3 +143,39 @@ def test_a_posting_comes_back_from_its_snapshot_unchanged() -> None:
 
     assert again == posting
     assert again.marks[OWNER].notes == "call Tuesday"
+
+
+def test_a_feeds_posting_cannot_be_deleted_and_an_own_one_once_by_its_owner() -> None:
+    job_id = uuid4()
+    shared = Posting.fold(job_id, history(job_id, ingested(job_id, "a" * 64)))
+    with pytest.raises(Conflict, match="dismiss it instead"):
+        shared.delete(OWNER)
+
+    summary = PostingSummary(title="Engineer", company="Acme")
+    added = JobPostingAdded(job_id=job_id, user_id=OWNER, document_version=1, sha256="a" * 64,
+                            summary=summary)  # fmt: skip
+    own = Posting.fold(job_id, history(job_id, added))
+    with pytest.raises(NotFound):
+        own.delete(uuid4())
+    [deleted] = own.delete(OWNER)
+    gone = Posting.fold(job_id, history(job_id, added, deleted))
+    assert not gone.exists
+    with pytest.raises(NotFound):
+        gone.delete(OWNER)
+    matched = JobMatched(job_id=job_id, user_id=OWNER, resume_id=uuid4(), resume_version=1,
+                         score=90, model="m")  # fmt: skip
+    assert gone.match(matched) == []  # a score that arrives late is not recorded
+
+
+def test_an_ai_output_is_deleted_once_and_only_when_there_is_one() -> None:
+    job_id = uuid4()
+    queued = AIJobQueued(ai_job_id=job_id, user_id=OWNER, kind="summarize_resume",
+                         resume_id=uuid4(), resume_version=1)  # fmt: skip
+    with pytest.raises(Conflict, match="no output"):
+        AIJob.fold(job_id, history(job_id, queued)).delete_output(OWNER)
+    ready = AIOutputReady(ai_job_id=job_id, kind="summarize_resume", document_id=job_id,
+                          document_version=1, sha256="a" * 64, based_on_version=1,
+                          latest_resume_version=1, model="m", cached=False)  # fmt: skip
+    job = AIJob.fold(job_id, history(job_id, queued, ready))
+    [deleted] = job.delete_output(OWNER)
+    assert AIJob.fold(job_id, history(job_id, queued, ready, deleted)).delete_output(OWNER) == []

@@ -12,7 +12,12 @@ from typing import ClassVar
 from uuid import UUID
 
 from jobtrail.domain.errors import Conflict, NotFound
-from jobtrail.events.ai import AIJobCancelled, AIJobQueued, AIJobRetryRequested
+from jobtrail.events.ai import (
+    AIJobCancelled,
+    AIJobQueued,
+    AIJobRetryRequested,
+    AIOutputDeleted,
+)
 from jobtrail.events.envelope import RecordedEvent
 
 ENDINGS = {"AIOutputReady": "SUCCESS", "AIJobFailed": "FAILURE", "AIJobCancelled": "CANCELLED"}
@@ -25,6 +30,7 @@ class AIJob:
     ai_job_id: UUID
     owner_id: UUID | None = None
     ended: str | None = None
+    output_deleted: bool = False
 
     @classmethod
     def fold(cls, ai_job_id: UUID, events: list[RecordedEvent]) -> AIJob:
@@ -35,6 +41,8 @@ class AIJob:
                 job.owner_id = recorded.envelope.owner_id
             elif kind == AIJobRetryRequested.type:  # `jobtrail dlq retry`: it runs again
                 job.ended = None
+            elif kind == AIOutputDeleted.type:
+                job.output_deleted = True
             job.ended = ENDINGS.get(kind, job.ended)
         return job
 
@@ -47,6 +55,15 @@ class AIJob:
         if self.ended != "FAILURE":
             return []
         return [AIJobRetryRequested(ai_job_id=self.ai_job_id, reason=reason)]
+
+    def delete_output(self, user_id: UUID) -> list[AIOutputDeleted]:
+        """The owner deletes the output of a job that succeeded (once)."""
+        self.ensure_owned_by(user_id)
+        if self.ended != "SUCCESS":
+            raise Conflict(f"AI job {self.ai_job_id} has no output to delete ({self.ended})")
+        if self.output_deleted:
+            return []
+        return [AIOutputDeleted(ai_job_id=self.ai_job_id, user_id=user_id)]
 
     def cancel(self) -> list[AIJobCancelled]:
         """Cancel unless it already ended (cancelling twice changes nothing)."""

@@ -18,6 +18,7 @@ from uuid import UUID
 from jobtrail.domain.errors import Conflict, DomainError, NotFound
 from jobtrail.events.applications import (
     ApplicationCreated,
+    ApplicationDeleted,
     ApplicationFollowUpDue,
     ApplicationFollowUpScheduled,
     ApplicationNextStepSet,
@@ -139,6 +140,8 @@ class Application:
                 self.follow_up_cause = envelope
             case ApplicationFollowUpDue():
                 self.reminded.add(event.follow_up_on)
+            case ApplicationDeleted():
+                self.status, self.follow_up_on = None, None
 
     def ensure_owned_by(self, user_id: UUID) -> None:
         """Another user's application is answered exactly like a missing one."""
@@ -168,6 +171,10 @@ class Application:
                 request_sha256=digest,
             )
         ]  # fmt: skip
+
+    def delete(self, user_id: UUID) -> list[ApplicationDeleted]:
+        self.ensure_owned_by(user_id)
+        return [ApplicationDeleted(application_id=self.application_id, user_id=user_id)]
 
     def move(self, target: ApplicationStatus) -> list[ApplicationStatusChanged]:
         """Move to `target` (staying where it is changes nothing)."""

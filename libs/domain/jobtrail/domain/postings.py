@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from uuid import UUID
 
-from jobtrail.domain.errors import NotFound
+from jobtrail.domain.errors import Conflict, NotFound
 from jobtrail.events.envelope import Event, RecordedEvent
 from jobtrail.events.jobs import (
     JobMatched,
     JobPostingAdded,
+    JobPostingDeleted,
     JobPostingIngested,
     JobPostingUpdated,
 )
@@ -84,6 +85,9 @@ class Posting:
         match event:
             case JobPostingAdded():
                 self.exists, self.owner_id = True, event.user_id
+            case JobPostingDeleted():
+                self.exists = False
+                self.marks.pop(event.user_id, None)
             case JobPostingIngested():
                 self.exists, self.shared = True, True
                 self.ingested.add(event.sha256)
@@ -120,6 +124,16 @@ class Posting:
             return []
         return [JobPostingUpdated(job_id=self.job_id, user_id=user_id, **changed)]
 
+    def delete(self, user_id: UUID) -> list[JobPostingDeleted]:
+        """The owner deletes a posting they added; a feed's posting is refused."""
+        self.ensure_visible_to(user_id)
+        if self.shared or self.owner_id != user_id:
+            raise Conflict(
+                f"job posting {self.job_id} came from a feed and is shared; dismiss it instead "
+                "(PATCH /jobs/{id} with dismissed: true)"
+            )
+        return [JobPostingDeleted(job_id=self.job_id, user_id=user_id)]
+
     def ingest(self, event: JobPostingIngested) -> list[JobPostingIngested]:
         """A feed's posting; the same content delivered again records nothing."""
         return [] if event.sha256 in self.ingested else [event]
@@ -127,7 +141,7 @@ class Posting:
     def match(self, event: JobMatched) -> list[JobMatched]:
         """A resume version matched this posting; once per (user, resume, version)."""
         key = (event.user_id, event.resume_id, event.resume_version)
-        return [] if key in self.matched else [event]
+        return [] if key in self.matched or not self.exists else [event]
 
 
 def posting_from_json_resume_job(job: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from jobtrail.domain.errors import Conflict, NotFound, StaleVersion
 from jobtrail.events.envelope import Event, RecordedEvent
 from jobtrail.events.resumes import (
     DocumentSource,
+    ResumeDeleted,
     ResumeParsed,
     ResumeRejected,
     ResumeRetryRequested,
@@ -27,7 +28,7 @@ from jobtrail.events.resumes import (
     ResumeVersionCreated,
 )
 
-ResumeStatus = Literal["new", "processing", "parsed", "rejected"]
+ResumeStatus = Literal["new", "processing", "parsed", "rejected", "deleted"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class Resume:
 
     @property
     def exists(self) -> bool:
-        return self.status != "new"
+        return self.status not in ("new", "deleted")
 
     @property
     def latest_version(self) -> int:
@@ -100,6 +101,8 @@ class Resume:
                     self.status = "parsed"
             case ResumeVersionAccepted():
                 self.current_version = event.version
+            case ResumeDeleted():
+                self.status = "deleted"
 
     def ensure_owned_by(self, user_id: UUID) -> None:
         """Another user's resume is answered exactly like a missing one."""
@@ -139,6 +142,12 @@ class Resume:
         if self.status != "rejected":
             return []
         return [ResumeRetryRequested(resume_id=self.resume_id, reason=reason)]
+
+    def delete(self, user_id: UUID) -> list[ResumeDeleted]:
+        """The owner deletes the resume (its versions stay numbered: a document store keeps
+        what it stored, sealed, and a number is never reused)."""
+        self.ensure_owned_by(user_id)
+        return [ResumeDeleted(resume_id=self.resume_id, user_id=user_id)]
 
     def accept(self, version: int) -> list[ResumeVersionAccepted]:
         """Make an existing version current (accepting twice changes nothing)."""

@@ -105,3 +105,13 @@ class AIJobRetryRequested(Event):
     aggregate_type: ClassVar[str] = "ai_job"
     ai_job_id: UUID
     reason: str
+
+
+class AIOutputDeleted(Event):
+    """The job seeker deleted an AI job's output (a cover letter, a summary …): the job stays
+    listed as deleted, its text is no longer served."""
+
+    type: ClassVar[str] = "AIOutputDeleted"
+    aggregate_type: ClassVar[str] = "ai_job"
+    ai_job_id: UUID
+    user_id: UUID

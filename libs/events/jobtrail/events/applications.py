@@ -79,3 +79,12 @@ class ApplicationFollowUpDue(Event):
     aggregate_type: ClassVar[str] = "application"
     application_id: UUID
     follow_up_on: date
+
+
+class ApplicationDeleted(Event):
+    """The job seeker deleted an application from their tracker (its history goes with it)."""
+
+    type: ClassVar[str] = "ApplicationDeleted"
+    aggregate_type: ClassVar[str] = "application"
+    application_id: UUID
+    user_id: UUID

@@ -31,3 +31,12 @@ class AttachmentUploaded(Event):
     sha256: str
     file_key: str
     file_version: str | None = None
+
+
+class AttachmentDeleted(Event):
+    """The job seeker deleted an attachment: every version's file is removed."""
+
+    type: ClassVar[str] = "AttachmentDeleted"
+    aggregate_type: ClassVar[str] = "attachment"
+    attachment_id: UUID
+    user_id: UUID

@@ -187,3 +187,13 @@ class RescoreCompleted(Event):
     postings: int
     resumes: int
     formula: str
+
+
+class JobPostingDeleted(Event):
+    """The job seeker deleted a posting they had added (a feed's postings are nobody's to
+    delete): it leaves the lists, and its scores go."""
+
+    type: ClassVar[str] = "JobPostingDeleted"
+    aggregate_type: ClassVar[str] = "job"
+    job_id: UUID
+    user_id: UUID

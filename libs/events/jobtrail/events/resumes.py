@@ -84,3 +84,13 @@ class ResumeRetryRequested(Event):
     aggregate_type: ClassVar[str] = "resume"
     resume_id: UUID
     reason: str
+
+
+class ResumeDeleted(Event):
+    """The job seeker deleted a resume: its read models, matches and uploaded file go. The
+    event names the resume and nothing of what it held."""
+
+    type: ClassVar[str] = "ResumeDeleted"
+    aggregate_type: ClassVar[str] = "resume"
+    resume_id: UUID
+    user_id: UUID

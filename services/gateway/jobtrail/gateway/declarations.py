@@ -5,19 +5,30 @@ checkpoint per projection (`readmodels/projector.py`).
 """
 
 from jobtrail.eventlog.declarations import Service
-from jobtrail.events.ai import AIJobCancelled, AIJobQueued
+from jobtrail.events.ai import AIJobCancelled, AIJobQueued, AIOutputDeleted
 from jobtrail.events.applications import (
     ApplicationCreated,
+    ApplicationDeleted,
     ApplicationFollowUpScheduled,
     ApplicationNextStepSet,
     ApplicationNoteAdded,
     ApplicationStatusChanged,
 )
-from jobtrail.events.attachments import AttachmentUploaded
+from jobtrail.events.attachments import AttachmentDeleted, AttachmentUploaded
 from jobtrail.events.exports import ExportRequested
-from jobtrail.events.jobs import IngestionRequested, JobPostingAdded, JobPostingUpdated
+from jobtrail.events.jobs import (
+    IngestionRequested,
+    JobPostingAdded,
+    JobPostingDeleted,
+    JobPostingUpdated,
+)
 from jobtrail.events.notifications import NotificationRead
-from jobtrail.events.resumes import ResumeUploaded, ResumeVersionAccepted, ResumeVersionCreated
+from jobtrail.events.resumes import (
+    ResumeDeleted,
+    ResumeUploaded,
+    ResumeVersionAccepted,
+    ResumeVersionCreated,
+)
 from jobtrail.events.users import (
     AccountErased,
     PasswordChanged,
@@ -45,18 +56,23 @@ SERVICE = Service(
         ResumeUploaded,
         ResumeVersionAccepted,
         ResumeVersionCreated,
+        ResumeDeleted,
         JobPostingAdded,
         JobPostingUpdated,
+        JobPostingDeleted,
         IngestionRequested,
         AIJobQueued,
         AIJobCancelled,
+        AIOutputDeleted,
         ExportRequested,
         ApplicationCreated,
         ApplicationStatusChanged,
         ApplicationNoteAdded,
         ApplicationNextStepSet,
         ApplicationFollowUpScheduled,
+        ApplicationDeleted,
         AttachmentUploaded,
+        AttachmentDeleted,
         NotificationRead,
     ),
 )

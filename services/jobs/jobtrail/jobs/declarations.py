@@ -6,24 +6,25 @@ from jobtrail.events.jobs import (
     IngestionRequested,
     JobMatched,
     JobPostingAdded,
+    JobPostingDeleted,
     JobPostingIngested,
     MatchesScored,
     PostingRequirementsRead,
     RescoreCompleted,
     RescoreRequested,
 )
-from jobtrail.events.resumes import ResumeVersionCreated
+from jobtrail.events.resumes import ResumeDeleted, ResumeVersionCreated
 from jobtrail.events.users import AccountErased, ProfileUpdated
 
 POSTINGS = Consumer(
     "jobs-postings",
-    "jobs service: embed, index and score postings added by users or feeds",
-    (JobPostingAdded, JobPostingIngested),
+    "jobs service: embed, index and score postings added by users or feeds; drop deleted ones",
+    (JobPostingAdded, JobPostingIngested, JobPostingDeleted),
 )
 MATCH = Consumer(
     "jobs-match",
-    "jobs service: score postings against new resume versions",
-    (ResumeVersionCreated,),
+    "jobs service: score postings against new resume versions; drop deleted resumes' scores",
+    (ResumeVersionCreated, ResumeDeleted),
 )
 PROFILES = Consumer(
     "jobs-profiles",

@@ -34,9 +34,10 @@ from jobtrail.events import EventContext, RecordedEvent
 from jobtrail.events.jobs import (
     JobMatched,
     JobPostingAdded,
+    JobPostingDeleted,
     JobPostingIngested,
 )
-from jobtrail.events.resumes import ResumeVersionCreated
+from jobtrail.events.resumes import ResumeDeleted, ResumeVersionCreated
 from jobtrail.events.users import AccountErased, ProfileUpdated
 from jobtrail.jobs import announcements, matching, ranking
 from jobtrail.jobs.announcements import Publisher
@@ -98,8 +99,12 @@ def dedup_key(company: str | None, title: str, location: str | None) -> str:
 
 
 async def on_posting(recorded: RecordedEvent, deps: ScoringDeps) -> None:
-    """On JobPostingAdded/Ingested: make sure it is indexed, then score it."""
+    """On JobPostingAdded/Ingested: make sure it is indexed, then score it. On
+    JobPostingDeleted: drop it and its scores."""
     event = recorded.event
+    if isinstance(event, JobPostingDeleted):
+        await deps.store.forget_posting(event.job_id)
+        return
     if not isinstance(event, JobPostingAdded | JobPostingIngested):
         return
     owner = event.user_id if isinstance(event, JobPostingAdded) else None
@@ -204,8 +209,12 @@ async def score_posting(
 
 
 async def on_resume_version(recorded: RecordedEvent, deps: ScoringDeps) -> None:
-    """On ResumeVersionCreated: embed the version and score the nearest postings."""
+    """On ResumeVersionCreated: embed the version and score the nearest postings. On
+    ResumeDeleted: drop the resume's vectors, scores and runs."""
     event = recorded.event
+    if isinstance(event, ResumeDeleted):
+        await deps.store.forget_resume(event.resume_id)
+        return
     if not isinstance(event, ResumeVersionCreated):
         return
     vector_row = await embed_version(recorded, event, deps)

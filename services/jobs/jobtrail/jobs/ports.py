@@ -105,6 +105,14 @@ class JobsStore(Protocol):
 
     async def save_threshold(self, user_id: UUID, threshold: int) -> None: ...
 
+    async def forget_resume(self, resume_id: UUID) -> None:
+        """Drop a deleted resume's vectors, scores and runs."""
+        ...
+
+    async def forget_posting(self, job_id: UUID) -> None:
+        """Drop a deleted posting and its scores."""
+        ...
+
     async def forget_owner(self, user_id: UUID) -> None:
         """Drop every row of an erased account: its postings, resume vectors, scores, runs
         and threshold."""

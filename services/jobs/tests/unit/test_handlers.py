@@ -131,6 +131,16 @@ class FakeJobsStore:
     async def save_threshold(self, user_id: UUID, threshold: int) -> None:
         self.thresholds[user_id] = threshold
 
+    async def forget_resume(self, resume_id: UUID) -> None:
+        for table in (self.vectors, self.scores, self.runs):
+            for key in [k for k in table if k[0] == resume_id]:
+                del table[key]
+
+    async def forget_posting(self, job_id: UUID) -> None:
+        self.postings.pop(job_id, None)
+        for key in [k for k in self.scores if k[2] == job_id]:
+            del self.scores[key]
+
     async def forget_owner(self, user_id: UUID) -> None:
         for table in (self.postings, self.vectors, self.scores, self.runs):
             for key in [k for k, row in table.items() if row.get("owner_id") == user_id]:

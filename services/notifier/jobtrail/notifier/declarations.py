@@ -3,6 +3,7 @@
 from jobtrail.eventlog.declarations import Consumer, Service
 from jobtrail.events.ai import AIJobFailed, AIOutputReady
 from jobtrail.events.applications import (
+    ApplicationDeleted,
     ApplicationFollowUpDue,
     ApplicationFollowUpScheduled,
     ApplicationStatusChanged,
@@ -21,8 +22,14 @@ NOTIFY = Consumer(
 FOLLOW_UPS = Consumer(
     "notifier-follow-ups",
     "notifier: keeps each open application's follow-up date for the reminder sweep; "
-    "forgets an erased account's",
-    (ApplicationFollowUpScheduled, ApplicationStatusChanged, ApplicationFollowUpDue, AccountErased),
+    "forgets deleted applications and erased accounts",
+    (
+        ApplicationFollowUpScheduled,
+        ApplicationStatusChanged,
+        ApplicationFollowUpDue,
+        ApplicationDeleted,
+        AccountErased,
+    ),
     ack_wait_seconds=30,
 )
 

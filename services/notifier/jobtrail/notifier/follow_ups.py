@@ -59,7 +59,11 @@ class FollowUpTracker:
             return
         application_id = UUID(recorded.envelope.aggregate_id)
         loaded = await self._repository.load(Application, application_id)
-        if not loaded.state.exists or not loaded.history.events:
+        if not loaded.state.exists:  # deleted (or its owner erased): nothing to remind of
+            async with self._engine.begin() as connection:
+                await connection.execute(
+                    follow_ups.delete().where(follow_ups.c.application_id == application_id)
+                )
             return
         await record(self._engine, loaded.state, loaded.history.events[-1].seq)
 

@@ -56,6 +56,12 @@ class SqlAccountRecords:
             return set()
         return await self._keys(_file_rows(lambda o: o != user_id, lambda k: k.in_(wanted)))
 
+    async def referenced_files(self, keys: Iterable[str]) -> set[str]:
+        wanted = list(keys)
+        if not wanted:
+            return set()
+        return await self._keys(_file_rows(lambda o: o.is_not(None), lambda k: k.in_(wanted)))
+
     async def _keys(self, queries: list[sa.Select[tuple[str]]]) -> set[str]:
         async with self._engine.connect() as connection:
             found: set[str] = set()

@@ -23,8 +23,9 @@ from jobtrail.gateway.api.dependencies import (
 )
 from jobtrail.gateway.api.inputs import INT32_MAX
 from jobtrail.gateway.domain.ai_jobs import AIJobOrder
-from jobtrail.gateway.errors import Conflict
+from jobtrail.gateway.errors import Conflict, NotFound
 from jobtrail.gateway.handlers import ai_jobs as handle
+from jobtrail.gateway.handlers import deletions
 from jobtrail.gateway.readmodels import ai_jobs as read
 
 router = APIRouter(prefix="/ai-jobs", tags=["ai"])
@@ -204,6 +205,8 @@ async def get_ai_output(ai_job_id: UUID, me: CurrentUser, deps: DepsDep) -> AIOu
     if row["status"] != "SUCCESS":
         raise Conflict(f"AI job {ai_job_id} has no output: it is {row['status']}")
     result = row["result"]
+    if result is None:
+        raise NotFound(f"the output of AI job {ai_job_id} was deleted")
     document = await deps.documents.get(UUID(result["document_id"]), result["document_version"])
     return AIOutput(
         ai_job_id=ai_job_id, kind=row["kind"], document_id=document.doc_id,
@@ -245,3 +248,14 @@ async def cancel_ai_job(
     """Cancel a pending or running job (409 if it already finished)."""
     await handle.cancel(deps, me, ai_job_id, correlation_id)
     return await get_ai_job(ai_job_id, me, deps)
+
+
+@router.delete(
+    "/{ai_job_id}/output", status_code=status.HTTP_204_NO_CONTENT, response_class=Response
+)
+async def delete_ai_output(
+    ai_job_id: UUID, me: CurrentUser, deps: DepsDep, correlation_id: CorrelationId
+) -> Response:
+    """Delete the output of a finished job (the job stays listed, without it)."""
+    await deletions.delete_ai_output(deps, me, ai_job_id, correlation_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -9,12 +9,13 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Query, Response, status
 from pydantic import BaseModel, Field
 
-from jobtrail.domain.applications import STATUSES, Draft, allowed_moves
+from jobtrail.domain.applications import STATUSES, Application, Draft, allowed_moves
 from jobtrail.events.applications import ApplicationStatus
 from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep
 from jobtrail.gateway.api.inputs import INT32_MAX, INT64_MAX
 from jobtrail.gateway.errors import InvalidInput
 from jobtrail.gateway.handlers import applications as handle
+from jobtrail.gateway.handlers import deletions
 from jobtrail.gateway.readmodels import applications as read
 
 router = APIRouter(prefix="/applications", tags=["applications"])
@@ -165,3 +166,12 @@ async def change_application(
     )  # fmt: skip
     await handle.change(deps, me, application_id, changes, correlation_id)
     return await get_application(application_id, me, deps)
+
+
+@router.delete("/{application_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+async def delete_application(
+    application_id: UUID, me: CurrentUser, deps: DepsDep, correlation_id: CorrelationId
+) -> Response:
+    """Delete an application from the tracker, with its history and reminders."""
+    await deletions.delete_owned(deps, Application, application_id, me, correlation_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

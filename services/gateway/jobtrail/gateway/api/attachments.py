@@ -20,6 +20,7 @@ from jobtrail.gateway.api.downloads import link_to
 from jobtrail.gateway.api.inputs import Version
 from jobtrail.gateway.errors import InvalidInput, NotFound, PayloadTooLarge
 from jobtrail.gateway.handlers import attachments as handle
+from jobtrail.gateway.handlers import deletions
 from jobtrail.gateway.handlers.downloads import LinkedFile
 from jobtrail.gateway.readmodels import attachments as read
 
@@ -133,3 +134,12 @@ async def _read_limited(file: UploadFile, limit: int) -> bytes:
     if not data:
         raise InvalidInput("the file is empty; choose the file again")
     return data
+
+
+@router.delete("/{attachment_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+async def delete_attachment(
+    attachment_id: UUID, me: CurrentUser, deps: DepsDep, correlation_id: CorrelationId
+) -> Response:
+    """Delete an attachment: the files of all its versions are removed."""
+    await deletions.delete_attachment(deps, me, attachment_id, correlation_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

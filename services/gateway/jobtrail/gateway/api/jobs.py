@@ -11,6 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Query, Response, status
 from pydantic import BaseModel, Field
 
+from jobtrail.domain.postings import Posting
 from jobtrail.gateway.api.dependencies import (
     CorrelationId,
     CurrentUser,
@@ -20,6 +21,7 @@ from jobtrail.gateway.api.dependencies import (
 from jobtrail.gateway.api.inputs import CURSOR_PATTERN, INT64_MAX, Amount
 from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.errors import InvalidInput, NotFound
+from jobtrail.gateway.handlers import deletions
 from jobtrail.gateway.handlers import jobs as handle
 from jobtrail.gateway.readmodels import jobs as read
 from jobtrail.gateway.readmodels import queries
@@ -276,3 +278,12 @@ def _cursor(cursor: str | None) -> int | None:
     if not (cursor.isascii() and cursor.isdigit()) or int(cursor) > INT64_MAX:
         raise InvalidInput("cursor is not one this API gave: pass `next_cursor` as it came")
     return int(cursor)
+
+
+@router.delete("/{job_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+async def delete_job(
+    job_id: UUID, me: CurrentUser, deps: DepsDep, correlation_id: CorrelationId
+) -> Response:
+    """Delete a posting you added, with its scores (409 for a feed's posting: dismiss it)."""
+    await deletions.delete_owned(deps, Posting, job_id, me, correlation_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -20,6 +20,7 @@ from jobtrail.gateway.api.dependencies import (
 from jobtrail.gateway.api.downloads import link_to
 from jobtrail.gateway.api.inputs import INT32_MAX, Version
 from jobtrail.gateway.errors import InvalidInput, PayloadTooLarge
+from jobtrail.gateway.handlers import deletions
 from jobtrail.gateway.handlers import resumes as handle
 from jobtrail.gateway.handlers.downloads import LinkedFile
 from jobtrail.gateway.readmodels import queries
@@ -249,3 +250,13 @@ async def _read_limited(file: UploadFile, limit: int) -> bytes:
     if not data:
         raise InvalidInput("the file is empty; choose the resume file again")
     return data
+
+
+@router.delete("/{resume_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+async def delete_resume(
+    resume_id: UUID, me: CurrentUser, deps: DepsDep, correlation_id: CorrelationId
+) -> Response:
+    """Delete a resume: its versions, matches and uploaded file go (the log keeps, sealed,
+    that it existed and that it was deleted)."""
+    await deletions.delete_resume(deps, me, resume_id, correlation_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

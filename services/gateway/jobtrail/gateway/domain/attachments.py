@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 from uuid import UUID
 
-from jobtrail.events.attachments import AttachmentTarget, AttachmentUploaded
+from jobtrail.events.attachments import AttachmentDeleted, AttachmentTarget, AttachmentUploaded
 from jobtrail.events.envelope import RecordedEvent
 from jobtrail.gateway.errors import InvalidInput, NotFound
 
@@ -51,6 +51,8 @@ class Attachment:
     attachment_id: UUID
     owner_id: UUID | None = None
     versions: dict[int, AttachmentUploaded] = field(default_factory=dict)
+    # Numbers go on after a deletion: a version number is never reused.
+    last_version: int = 0
 
     @classmethod
     def fold(cls, attachment_id: UUID, events: list[RecordedEvent]) -> Attachment:
@@ -60,11 +62,18 @@ class Attachment:
             if isinstance(event, AttachmentUploaded):
                 attachment.owner_id = event.user_id
                 attachment.versions[event.version] = event
+                attachment.last_version = event.version
+            elif isinstance(event, AttachmentDeleted):
+                attachment.versions.clear()
         return attachment
 
     @property
     def latest_version(self) -> int:
         return max(self.versions, default=0)
+
+    def delete(self, user_id: UUID) -> list[AttachmentDeleted]:
+        self.ensure_owned_by(user_id)
+        return [AttachmentDeleted(attachment_id=self.attachment_id, user_id=user_id)]
 
     def ensure_owned_by(self, user_id: UUID) -> None:
         if not self.versions or self.owner_id != user_id:
@@ -84,7 +93,7 @@ class Attachment:
         return [
             AttachmentUploaded(
                 attachment_id=self.attachment_id, user_id=user_id, target_type=target_type,
-                target_id=target_id, filename=filename, version=self.latest_version + 1,
+                target_id=target_id, filename=filename, version=self.last_version + 1,
                 media_type=stored.media_type, size=stored.size, sha256=stored.sha256,
                 file_key=stored.file_key, file_version=stored.file_version,
             )

@@ -54,6 +54,10 @@ class AccountRecords(Protocol):
         """Of `keys`, those other accounts' rows point to as well."""
         ...
 
+    async def referenced_files(self, keys: Iterable[str]) -> set[str]:
+        """Of `keys`, those any read-model row points to."""
+        ...
+
 
 class Files(Protocol):
     async def delete(self, key: str) -> int: ...

@@ -14,12 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from jobtrail.events import Event, RecordedEvent, UnknownEventType
-from jobtrail.events.users import AccountErased
 from jobtrail.gateway.readmodels.accounts import Accounts
 from jobtrail.gateway.readmodels.ai_jobs import AIJobs
 from jobtrail.gateway.readmodels.applications import Applications
 from jobtrail.gateway.readmodels.attachments import Attachments
-from jobtrail.gateway.readmodels.erasure import erase_rows
+from jobtrail.gateway.readmodels.deletions import DELETIONS, delete_rows
 from jobtrail.gateway.readmodels.exports import Exports
 from jobtrail.gateway.readmodels.jobs import Jobs
 from jobtrail.gateway.readmodels.matches import Matches
@@ -73,14 +72,14 @@ class ReadModels:
                 decoded.append((recorded, recorded.event))
             except UnknownEventType:  # a type this gateway does not know: listed, not projected
                 continue
-        # An erasure deletes every row of its account: what came before it in the batch is
-        # stored first, and what comes after (a new registration) is applied after it.
+        # A deletion (an erasure deletes every row of its account) is a set: what came before
+        # it in the batch is stored first, and what comes after is applied after it.
         segment: list[tuple[RecordedEvent, Event]] = []
         for recorded, event in decoded:
             segment.append((recorded, event))
-            if isinstance(event, AccountErased):
+            if isinstance(event, DELETIONS):
                 await self._apply_segment(connection, segment)
-                await erase_rows(connection, READ_MODELS, event.user_id, recorded.seq)
+                await delete_rows(connection, event, recorded.seq, READ_MODELS)
                 segment = []
         await self._apply_segment(connection, segment)
 

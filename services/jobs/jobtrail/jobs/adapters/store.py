@@ -203,6 +203,16 @@ class PostgresJobsStore:
                 set_={"match_threshold": statement.excluded.match_threshold},
             ))  # fmt: skip
 
+    async def forget_resume(self, resume_id: UUID) -> None:
+        async with self.engine.begin() as connection:
+            for table in (matches, match_runs, resume_vectors):
+                await connection.execute(table.delete().where(table.c.resume_id == resume_id))
+
+    async def forget_posting(self, job_id: UUID) -> None:
+        async with self.engine.begin() as connection:
+            for table in (matches, postings):
+                await connection.execute(table.delete().where(table.c.job_id == job_id))
+
     async def forget_owner(self, user_id: UUID) -> None:
         async with self.engine.begin() as connection:
             for table in (matches, match_runs, resume_vectors, postings):
