@@ -10,6 +10,8 @@ from tests.support.api import (
     register,
     unique_email,
 )
+from tests.support.gateways import client, gateway
+from tests.support.mail import mail_to, token_of
 from tests.support.system import PASSWORD, System
 
 # --- auth -------------------------------------------------------------------------------
@@ -22,14 +24,61 @@ async def test_registering_answers_201_with_the_id_of_the_normalised_email(syste
     assert response.json() == {"user_id": str(user_id_for(email)), "email": email.lower()}
 
 
-async def test_registering_an_email_again_in_other_case_and_spacing_is_409_email_taken(
+async def test_registering_a_taken_email_answers_alike_and_tells_its_owner_by_mail(
     system: System,
 ) -> None:
     email = unique_email()
+    first = await register(system, email)
+    assert first.status_code == 201, first.text
+    again = await register(system, f"  {email.upper()} ", password="another-password-9")
+    assert again.status_code == 201, again.text
+    assert again.json() == first.json()  # nothing tells that the email has an account
+
+    notice = await mail_to(system, email.lower(), "Someone tried to register")
+    assert "already has one" in notice.text
+    taken = await system.api.post(
+        "/auth/login", json={"email": email, "password": "another-password-9"}
+    )
+    assert_problem(taken, 401, "unauthorized")  # the second password was not stored
+    mine = await system.api.post("/auth/login", json={"email": email, "password": PASSWORD})
+    assert mine.status_code == 200, mine.text
+
+
+async def test_the_mailed_link_confirms_the_address_once(system: System) -> None:
+    email = unique_email()
     assert (await register(system, email)).status_code == 201
-    again = await register(system, f"  {email.upper()} ")
-    body = assert_problem(again, 409, "email_taken")
-    assert "already registered" in body["detail"]
+    token = token_of(await mail_to(system, email, "Confirm your email"))
+    tokens = await system.api.post("/auth/login", json={"email": email, "password": PASSWORD})
+    auth = {"authorization": f"Bearer {tokens.json()['access_token']}"}
+    assert (await system.api.get("/users/me", headers=auth)).json()["email_verified"] is False
+
+    for _ in range(2):  # using the link again changes nothing
+        done = await system.api.post("/auth/verify-email", json={"token": token})
+        assert done.status_code == 204, done.text
+    assert (await system.api.get("/users/me", headers=auth)).json()["email_verified"] is True
+    bad = await system.api.post("/auth/verify-email", json={"token": token[:-3] + "abc"})
+    assert "not valid" in assert_problem(bad, 422, "invalid_input")["detail"]
+
+
+async def test_when_confirmation_is_required_login_waits_for_it(system: System) -> None:
+    smtp = {"smtp_host": system.stack.smtp_host, "smtp_port": system.stack.smtp_port}
+    async with (
+        gateway(system.stack, email_verification="required", **smtp) as app,
+        client(app, "10.9.0.1") as api,
+    ):
+        email = unique_email()
+        body = {"email": email, "password": PASSWORD, "display_name": "Grace"}
+        assert (await api.post("/auth/register", json=body)).status_code == 201
+        credentials = {"email": email, "password": PASSWORD}
+        refused = await api.post("/auth/login", json=credentials)
+        assert "confirm your email" in assert_problem(refused, 403, "forbidden")["detail"]
+
+        resent = await api.post("/auth/verify-email/resend", json={"email": email})
+        unknown = await api.post("/auth/verify-email/resend", json={"email": unique_email()})
+        assert (resent.status_code, resent.json()) == (202, unknown.json())
+        token = token_of(await mail_to(system, email, "Confirm your email"))
+        assert (await api.post("/auth/verify-email", json={"token": token})).status_code == 204
+        assert (await api.post("/auth/login", json=credentials)).status_code == 200
 
 
 async def test_a_short_password_is_refused_with_the_field_named(system: System) -> None:

@@ -3,9 +3,6 @@ through the mail the real SMTP sink of the stack receives."""
 
 from __future__ import annotations
 
-import asyncio
-import re
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
@@ -15,8 +12,9 @@ import httpx
 from jobtrail.events.users import UserRegistered
 from jobtrail.gateway.domain.users import User
 from jobtrail.gateway.handlers.passwords import reset_token_hash
-from jobtrail.stack.smtp import SentMail, read_mail
+from jobtrail.stack.smtp import read_mail
 from tests.support.api import all_events, assert_problem
+from tests.support.mail import mail_to, token_of
 from tests.support.system import PASSWORD, Caller, System
 
 NEW_PASSWORD = "a-brand-new-passphrase"
@@ -24,23 +22,6 @@ NEW_PASSWORD = "a-brand-new-passphrase"
 
 async def login(system: System, email: str, password: str) -> httpx.Response:
     return await system.api.post("/auth/login", json={"email": email, "password": password})
-
-
-async def mail_to(system: System, email: str, timeout: float = 20.0) -> SentMail:
-    """The reset mail the sink received for `email` (it is sent after the answer)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = [m for m in read_mail(Path(system.stack.mail_dir)) if email in m.recipients]
-        if found:
-            return found[-1]
-        assert time.monotonic() < deadline, f"no mail to {email} within {timeout} s"
-        await asyncio.sleep(0.1)
-
-
-def token_of(mail: SentMail) -> str:
-    found = re.search(r"token=([\w-]+)", mail.text)
-    assert found is not None, mail.text
-    return found.group(1)
 
 
 async def test_changing_the_password_needs_the_current_one_and_ends_other_sessions(
@@ -77,7 +58,7 @@ async def test_a_reset_request_answers_alike_for_known_and_unknown_emails(
     )
     assert (known.status_code, unknown.status_code) == (202, 202)
     assert known.json() == unknown.json()
-    await mail_to(system, ada.email)
+    await mail_to(system, ada.email, "Reset")
     assert not [m for m in read_mail(Path(system.stack.mail_dir)) if "nobody-here" in str(m)]
 
 
@@ -86,7 +67,7 @@ async def test_a_reset_link_sets_a_new_password_once_and_ends_every_session(
 ) -> None:
     ada = await system.user()
     await system.api.post("/auth/password-reset", json={"email": ada.email.upper()})
-    mail = await mail_to(system, ada.email)
+    mail = await mail_to(system, ada.email, "Reset")
     assert mail.subject == "Reset your Jobtrail password"
     token = token_of(mail)
     body = {"token": token, "new_password": NEW_PASSWORD}

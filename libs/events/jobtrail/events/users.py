@@ -25,6 +25,18 @@ class UserRegistered(Event):
         "argon2id hash. Credentials now live in the gateway's own table; new events carry none.",
     )
     role: Literal["user", "admin"] = "user"
+    email_verified: bool = Field(
+        default=False, description="true when an identity provider vouched for the address"
+    )
+
+
+class EmailVerified(Event):
+    """The account's owner showed the address is theirs (they opened the mailed link)."""
+
+    type: ClassVar[str] = "EmailVerified"
+    aggregate_type: ClassVar[str] = "user"
+    user_id: UUID
+    email: str
 
 
 class PasswordChanged(Event):

@@ -33,6 +33,7 @@ from jobtrail.gateway.handlers.erasure import ErasureDeps
 from jobtrail.gateway.handlers.oidc import OidcDeps, Provider
 from jobtrail.gateway.handlers.passwords import Mailer, PasswordDeps
 from jobtrail.gateway.handlers.sessions import ActiveSessions, SessionDeps
+from jobtrail.gateway.handlers.verification import VerificationDeps
 from jobtrail.gateway.readmodels.audit import AuditTrail, load_key
 from jobtrail.gateway.readmodels.audit_anchors import AuditAnchorer
 from jobtrail.gateway.readmodels.projection import ReadModels
@@ -132,6 +133,11 @@ async def _assemble(
         PostgresRateLimits(engine), oidc(settings, engine),
         ErasureDeps(SqlAccountRecords(engine), keys_for(link.nc), events.snapshots, files),
         DownloadLinks(settings.jwt_secret.get_secret_value()),
+        VerificationDeps(
+            settings.jwt_secret.get_secret_value(), passwords.mailer,
+            settings.email_verification_link, settings.email_verification,
+            settings.email_verification_hours,
+        ),
     )  # fmt: skip
     projectors = projectors_for(deps, audit_engine)
 

@@ -31,6 +31,7 @@ from jobtrail.events.resumes import (
 )
 from jobtrail.events.users import (
     AccountErased,
+    EmailVerified,
     PasswordChanged,
     ProfileUpdated,
     UserDisabled,
@@ -51,6 +52,7 @@ SERVICE = Service(
         UserEnabled,
         UserRoleChanged,
         UserIdentityLinked,
+        EmailVerified,
         AccountErased,
         ProfileUpdated,
         ResumeUploaded,

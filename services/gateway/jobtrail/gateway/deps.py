@@ -22,6 +22,7 @@ from jobtrail.gateway.handlers.oidc import OidcDeps
 from jobtrail.gateway.handlers.passwords import PasswordDeps
 from jobtrail.gateway.handlers.rate_limits import RateLimitStore
 from jobtrail.gateway.handlers.sessions import SessionDeps
+from jobtrail.gateway.handlers.verification import VerificationDeps
 from jobtrail.gateway.readmodels import projection
 from jobtrail.gateway.readmodels.projector import wait_for
 from jobtrail.gateway.security import Principal, TokenIssuer
@@ -44,6 +45,7 @@ class Deps:
     oidc: OidcDeps
     erasure: ErasureDeps
     downloads: DownloadLinks
+    verification: VerificationDeps
 
     async def settled(self, recorded: list[RecordedEvent]) -> None:
         """Return once the read models show what was just appended (read-your-writes)."""

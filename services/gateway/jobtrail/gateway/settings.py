@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
@@ -45,6 +46,12 @@ class GatewaySettings(ServiceSettings):
     # Where a reset link points: the front end's page, with {token} where the token goes.
     password_reset_link: str = "http://localhost:3000/reset-password?token={token}"  # noqa: S105
     password_reset_minutes: int = Field(default=30, ge=5, le=1440)
+    # Email verification: off (no mail), optional (a link is mailed; login does not wait for
+    # it) or required (no login until the address is verified). The link is the front end's
+    # page, with {token} where the token goes; it works for email_verification_hours.
+    email_verification: Literal["off", "optional", "required"] = "optional"
+    email_verification_link: str = "http://localhost:3000/verify-email?token={token}"
+    email_verification_hours: int = Field(default=48, ge=1, le=720)
 
     # Login with identity providers (OpenID Connect), by name, e.g. as JSON in
     # GATEWAY_OIDC_PROVIDERS='{"google": {"issuer": "https://accounts.google.com",

@@ -10,6 +10,7 @@ from pydantic import BaseModel, EmailStr, Field
 
 from jobtrail.gateway.api.dependencies import CorrelationId, CurrentUser, DepsDep
 from jobtrail.gateway.domain.sessions import Ended
+from jobtrail.gateway.domain.users import normalise_email
 from jobtrail.gateway.handlers import accounts, sessions
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -37,18 +38,57 @@ class Tokens(BaseModel):
     expires_in: int = Field(description="seconds until the access token expires")
 
 
+class Accepted(BaseModel):
+    detail: str
+
+
 class Registered(BaseModel):
     user_id: UUID
     email: str
 
 
 @router.post("/register", status_code=status.HTTP_201_CREATED)
-async def register(body: Registration, deps: DepsDep, correlation_id: CorrelationId) -> Registered:
-    """Create an account (409 if the email is taken)."""
-    user = await accounts.register(
+async def register(
+    body: Registration, deps: DepsDep, correlation_id: CorrelationId, background: BackgroundTasks
+) -> Registered:
+    """Create an account. The answer is the same whether or not the email already has one
+    (the id derives from the email): a new account is mailed a link to confirm its address,
+    the owner of a taken one is told that someone tried. Then log in."""
+    user_id, new = await accounts.register(
         deps, body.email, body.password, body.display_name, correlation_id
     )
-    return Registered(user_id=user.user_id, email=user.email)
+    background.add_task(accounts.mail_after_registering, deps, user_id, str(body.email), new)
+    return Registered(user_id=user_id, email=normalise_email(str(body.email)))
+
+
+class Verification(BaseModel):
+    token: str = Field(max_length=2048, description="the token from the mailed link")
+
+
+class VerificationRequest(BaseModel):
+    email: EmailStr
+
+
+@router.post("/verify-email", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+async def verify_email(
+    body: Verification, deps: DepsDep, correlation_id: CorrelationId
+) -> Response:
+    """Confirm the account's address with the token from the mailed link (422 if the link
+    is not valid or expired; using it again changes nothing)."""
+    await accounts.verify_email(deps, body.token, correlation_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/verify-email/resend", status_code=status.HTTP_202_ACCEPTED)
+async def resend_verification(
+    body: VerificationRequest, deps: DepsDep, background: BackgroundTasks
+) -> Accepted:
+    """Mail a new confirmation link. The answer is the same whether or not the address has
+    an account, or is confirmed already."""
+    background.add_task(accounts.resend_verification, deps, str(body.email))
+    return Accepted(
+        detail="If an account with this email still needs confirming, a new link is on its way."
+    )
 
 
 @router.post("/login")
@@ -131,10 +171,6 @@ class ResetRequest(BaseModel):
 class ResetConfirmation(BaseModel):
     token: str = Field(min_length=1, max_length=200, description="from the link in the mail")
     new_password: str = Field(min_length=10, max_length=256, description="10 characters or more")
-
-
-class Accepted(BaseModel):
-    detail: str
 
 
 @router.post("/password", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)

@@ -266,6 +266,7 @@ _MEANINGS = {
     403: "Logged in, but this is not yours or needs another role.",
     404: "No such resource, or not one you can see.",
     409: "The resource changed meanwhile, or the change conflicts with its state.",
+    410: "The link expired: ask for a new one.",
     413: "The request, or the event it would record, is too large.",
     415: "The file's type is not one accepted here.",
     422: "A field or parameter is invalid or cannot be stored; `errors` names each.",
@@ -321,6 +322,8 @@ def _statuses(path: str, method: str, operation: dict[str, Any]) -> list[int]:
         statuses.append(404)
     if method in _WRITES:
         statuses += [409, 429]
+    if path.startswith("/downloads/"):
+        statuses.append(410)  # a download link lives 15 minutes
     body = operation.get("requestBody")
     if body is not None:
         statuses += [400, 413]

@@ -23,6 +23,7 @@ class Me(BaseModel):
     email: str
     display_name: str
     role: str
+    email_verified: bool = Field(description="the owner opened the link mailed to the address")
     created_at: datetime
     updated_at: datetime
 

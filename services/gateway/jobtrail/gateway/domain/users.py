@@ -10,6 +10,7 @@ from uuid import UUID
 from jobtrail.events.envelope import RecordedEvent
 from jobtrail.events.users import (
     AccountErased,
+    EmailVerified,
     PasswordChanged,
     Profile,
     ProfileUpdated,
@@ -53,6 +54,7 @@ class User:
     identities: frozenset[tuple[str, str]] = frozenset()
     # The last thing that happened to the account was its erasure.
     erased: bool = False
+    email_verified: bool = False
 
     @classmethod
     def fold(cls, user_id: UUID, events: list[RecordedEvent]) -> User:
@@ -66,6 +68,7 @@ class User:
             case UserRegistered():
                 self.registered = True
                 self.erased = False
+                self.email_verified = event.email_verified
                 self.email = event.email
                 self.display_name = event.display_name
                 self.legacy_password_hash = event.password_hash
@@ -82,10 +85,14 @@ class User:
                 self.role = event.role
             case UserIdentityLinked():
                 self.identities = self.identities | {(event.provider, event.subject)}
+            case EmailVerified():
+                self.email_verified = True
             case AccountErased():
                 self._forget()
 
-    def register(self, email: str, display_name: str, role: str) -> list[UserRegistered]:
+    def register(
+        self, email: str, display_name: str, role: str, verified: bool = False
+    ) -> list[UserRegistered]:
         if self.registered:
             raise EmailTaken(f"{email} is already registered; log in, or use another email")
         return [
@@ -94,14 +101,24 @@ class User:
                 email=normalise_email(email),
                 display_name=display_name,
                 role="admin" if role == "admin" else "user",
+                email_verified=verified,
             )
         ]
+
+    def verify_email(self, email: str) -> list[EmailVerified]:
+        """The owner opened a verification link for the account's current address (once)."""
+        if not self.registered:
+            raise NotFound("this account does not exist")
+        if normalise_email(email) != self.email:
+            raise InvalidInput("this link verifies another address; ask for a new one")
+        return [] if self.email_verified else [EmailVerified(user_id=self.user_id, email=email)]
 
     def _forget(self) -> None:
         """After an erasure everything before is unreadable; the email may register again."""
         self.registered, self.email, self.display_name = False, "", ""
         self.legacy_password_hash, self.role, self.disabled = None, "user", False
         self.profile, self.identities, self.erased = None, frozenset(), True
+        self.email_verified = False
 
     def erase(self, by: str) -> list[AccountErased]:
         """Erase the account (by its owner, an admin or an operator); once."""

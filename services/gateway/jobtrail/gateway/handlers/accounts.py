@@ -13,7 +13,7 @@ from jobtrail.gateway.deps import Deps
 from jobtrail.gateway.domain.sessions import Ended
 from jobtrail.gateway.domain.users import User, normalise_email, user_id_for
 from jobtrail.gateway.errors import EmailTaken, Forbidden, InvalidInput, NotFound, Unauthorized
-from jobtrail.gateway.handlers import login_throttle, passwords, sessions
+from jobtrail.gateway.handlers import login_throttle, passwords, sessions, verification
 from jobtrail.gateway.handlers.oidc import Identity
 from jobtrail.gateway.handlers.passwords import ResetRefused
 from jobtrail.gateway.security import Principal, TokenPair, hash_password
@@ -21,6 +21,10 @@ from jobtrail.gateway.security import Principal, TokenPair, hash_password
 log = structlog.get_logger("jobtrail.gateway.accounts")
 
 DISABLED = "this account is disabled; ask the service's support to enable it"
+UNVERIFIED = (
+    "confirm your email first: open the link we mailed you, or ask for a new one with "
+    "POST /auth/verify-email/resend"
+)
 
 
 async def load_user(deps: Deps, user_id: UUID) -> User:
@@ -29,24 +33,59 @@ async def load_user(deps: Deps, user_id: UUID) -> User:
 
 async def register(
     deps: Deps, email: str, password: str, display_name: str, correlation_id: str
-) -> User:
+) -> tuple[UUID, bool]:
+    """(the account's id, whether it is new). A taken email decides nothing and stores no
+    password; the caller answers alike and lets the mail tell the difference."""
     user_id = user_id_for(email)
     role = "admin" if normalise_email(email) in _admins(deps) else "user"
-    password_hash = hash_password(password)
+    password_hash = hash_password(password)  # the same work whether or not it is taken
     # An account erased before may register again, with a new data key (the old stays gone).
     await deps.erasure.keys.revive(user_id)
     # A concurrent registration of the same email makes the second decision refuse it; only
     # the registration that won stores its password (a crash between the two leaves an
     # account without one, which a password reset mends).
-    executed = await deps.execute(
-        User,
-        user_id,
-        lambda user: user.register(email, display_name, role),
-        Principal(user_id=user_id, role="user"),
-        correlation_id,
-    )
+    try:
+        await deps.execute(
+            User,
+            user_id,
+            lambda user: user.register(email, display_name, role),
+            Principal(user_id=user_id, role="user"),
+            correlation_id,
+        )
+    except EmailTaken:
+        return user_id, False
     await deps.passwords.credentials.set_password(user_id, password_hash, datetime.now(UTC))
-    return User.fold(user_id, executed)
+    return user_id, True
+
+
+async def mail_after_registering(deps: Deps, user_id: UUID, email: str, new: bool) -> None:
+    """The registration's mail, sent after the answer: a verification link for a new
+    account, a notice to the owner of a taken address."""
+    try:
+        if new:
+            await verification.send_link(deps.verification, user_id, normalise_email(email))
+        else:
+            await verification.send_taken_notice(deps.verification, normalise_email(email))
+    except Exception:  # the caller was answered already: log it, for an operator to see
+        log.exception("registration.mail_failed")
+
+
+async def verify_email(deps: Deps, token: str, correlation_id: str) -> None:
+    user_id, email = verification.read(deps.verification, token)
+    await deps.execute(
+        User, user_id, lambda user: user.verify_email(email), Principal(user_id=user_id,
+        role="user"), correlation_id,
+    )  # fmt: skip
+
+
+async def resend_verification(deps: Deps, email: str) -> None:
+    """Mail a new link if the address has an unverified account; run after the answer."""
+    try:
+        user = await load_user(deps, user_id_for(email))
+        if user.registered and not user.email_verified:
+            await verification.send_link(deps.verification, user.user_id, user.email)
+    except Exception:
+        log.exception("verification.mail_failed")
 
 
 async def login(
@@ -63,6 +102,8 @@ async def login(
     await login_throttle.succeeded(deps.engine, email)
     if user.disabled:
         raise Forbidden(DISABLED)
+    if deps.verification.policy == "required" and not user.email_verified:
+        raise Forbidden(UNVERIFIED)
     return await sessions.start(deps.sessions, user.user_id, user.role, user_agent, address)
 
 
@@ -207,8 +248,8 @@ async def login_with_identity(
         # A registration a moment ago by another request is as good: link to it below.
         with suppress(EmailTaken):
             await deps.execute(
-                User, user_id, lambda u: u.register(identity.email, name, role), principal,
-                correlation_id,
+                User, user_id, lambda u: u.register(identity.email, name, role, verified=True),
+                principal, correlation_id,
             )  # fmt: skip
         user = await load_user(deps, user_id)
     if user.disabled:

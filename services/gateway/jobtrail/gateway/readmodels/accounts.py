@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from jobtrail.events import Event, RecordedEvent
 from jobtrail.events.users import (
+    EmailVerified,
     ProfileUpdated,
     UserDisabled,
     UserEnabled,
@@ -24,6 +25,7 @@ class Accounts:
         match event:
             case (
                 UserRegistered()
+                | EmailVerified()
                 | UserUpdated()
                 | UserDisabled()
                 | UserEnabled()
@@ -40,10 +42,12 @@ class Accounts:
                 rows.insert(users, {
                     "user_id": event.user_id, "email": event.email,
                     "display_name": event.display_name, "role": event.role, "disabled": False,
-                    "created_at": at, "updated_at": at,
+                    "email_verified": event.email_verified, "created_at": at, "updated_at": at,
                 })  # fmt: skip
             case UserUpdated():
                 rows.update(users, (event.user_id,), display_name=event.display_name, updated_at=at)
+            case EmailVerified():
+                rows.update(users, (event.user_id,), email_verified=True, updated_at=at)
             case UserDisabled() | UserEnabled():
                 disabled = isinstance(event, UserDisabled)
                 rows.update(users, (event.user_id,), disabled=disabled, updated_at=at)

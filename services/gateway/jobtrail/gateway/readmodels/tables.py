@@ -21,6 +21,7 @@ users = sa.Table(
     sa.Column("display_name", sa.Text, nullable=False),
     sa.Column("role", sa.Text, nullable=False),
     sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("email_verified", sa.Boolean, nullable=False, server_default=sa.false()),
     _at("created_at"),
     _at("updated_at"),
 )
