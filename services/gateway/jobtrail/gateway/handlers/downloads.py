@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import mimetypes
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
-import jwt
-
 from jobtrail.gateway.errors import DomainError, NotFound
+from jobtrail.gateway.handlers import signed
 
 AUDIENCE = "jobtrail-download"
 LIFETIME = timedelta(minutes=15)
@@ -52,19 +51,14 @@ class DownloadLinks:
         return int(self.lifetime.total_seconds())
 
     def token(self, file: LinkedFile, now: datetime | None = None) -> str:
-        issued = now or datetime.now(UTC)
-        claims = {
-            "aud": AUDIENCE, "iat": issued, "exp": issued + self.lifetime,
-            "key": file.key, "ver": file.version_id, "name": file.filename,
-            "sub": str(file.owner_id),
-        }  # fmt: skip
-        return jwt.encode(claims, self.secret, algorithm="HS256")
+        claims = {"key": file.key, "ver": file.version_id, "name": file.filename,
+                  "sub": str(file.owner_id)}  # fmt: skip
+        return signed.sign(self.secret, AUDIENCE, self.lifetime, claims, now)
 
     def read(self, token: str) -> LinkedFile:
-        try:
-            claims = jwt.decode(token, self.secret, algorithms=["HS256"], audience=AUDIENCE)
-        except jwt.ExpiredSignatureError:
-            raise Gone("this download link has expired; ask for a new one") from None
-        except jwt.InvalidTokenError:
-            raise NotFound("no such download: the link is not valid") from None
+        claims = signed.verify(self.secret, AUDIENCE, token)
+        if claims is signed.Refused.EXPIRED:
+            raise Gone("this download link has expired; ask for a new one")
+        if isinstance(claims, signed.Refused):
+            raise NotFound("no such download: the link is not valid")
         return LinkedFile(claims["key"], claims["ver"], claims["name"], UUID(claims["sub"]))
