@@ -110,7 +110,7 @@ async def _assemble(
     audit_engine: AsyncEngine | None = None,
 ) -> Gateway:
     files = SealedBlobs(
-        await BlobStore.open(settings, public_endpoint=settings.s3_public_endpoint),
+        await BlobStore.open(settings),
         keys_for(link.nc),
     )
     tokens = TokenIssuer(

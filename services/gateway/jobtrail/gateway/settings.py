@@ -82,7 +82,6 @@ class GatewaySettings(ServiceSettings):
     login_max_failures_per_address: int = Field(default=100, ge=1)
     login_failure_window_seconds: int = Field(default=900, ge=1, le=86_400)
     max_upload_bytes: int = 10 * 1024 * 1024
-    s3_public_endpoint: str | None = None
     read_your_writes_timeout: float = 3.0
     # A GET that has not begun to answer by then (a frozen database) gets 503 + Retry-After.
     read_deadline_seconds: float = Field(default=30.0, gt=0)
