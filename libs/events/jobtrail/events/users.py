@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,18 +12,19 @@ from jobtrail.events.registry import registry
 
 
 class UserRegistered(Event):
-    """A person created an account."""
+    """A person created an account.
+
+    Version 2 has no `password_hash`: credentials live in the gateway's own table. Version 1
+    events carried an argon2id hash; the upcaster drops it, so no reader of typed events sees
+    one (the gateway copies it from the raw envelope at the account's first login).
+    """
 
     type: ClassVar[str] = "UserRegistered"
+    schema_version: ClassVar[int] = 2
     aggregate_type: ClassVar[str] = "user"
     user_id: UUID
     email: str
     display_name: str
-    password_hash: str | None = Field(
-        default=None,
-        description="Only in events recorded before passwords moved out of the log: an "
-        "argon2id hash. Credentials now live in the gateway's own table; new events carry none.",
-    )
     role: Literal["user", "admin"] = "user"
     email_verified: bool = Field(
         default=False, description="true when an identity provider vouched for the address"
@@ -176,3 +177,14 @@ class DataErased(Event):
 
 DataErased.type = "DataErased"  # set after the class body, so it is not registered as emitted
 registry.placeholder(DataErased)
+
+
+# The field version 1 of `UserRegistered` kept the hash in.
+LEGACY_PASSWORD_FIELD = "password_hash"  # noqa: S105 - a field name, not a password
+
+
+@registry.upcaster(UserRegistered.type, 1)
+def _user_registered_without_the_password(data: dict[str, Any]) -> dict[str, Any]:
+    """v1 → v2: the password hash leaves the event (it is not the event's business)."""
+    return {k: v for k, v in data.items() if k != LEGACY_PASSWORD_FIELD}
+

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from jobtrail.events.envelope import RecordedEvent
 from jobtrail.events.users import (
+    LEGACY_PASSWORD_FIELD,
     AccountErased,
     EmailVerified,
     PasswordChanged,
@@ -36,6 +37,15 @@ def user_id_for(email: str) -> UUID:
     return uuid.uuid5(_USER_NAMESPACE, normalise_email(email))
 
 
+def _legacy_hash(recorded: RecordedEvent) -> str | None:
+    """The hash a version 1 `UserRegistered` carried (the upcaster hides it from the typed
+    event; only the first login reads it, to move it into the credentials table)."""
+    if recorded.envelope.schema_version != 1:
+        return None
+    found = recorded.envelope.data.get(LEGACY_PASSWORD_FIELD)
+    return found if isinstance(found, str) else None
+
+
 @dataclass
 class User:
     aggregate_type: ClassVar[str] = "user"
@@ -61,6 +71,8 @@ class User:
         user = cls(user_id)
         for recorded in events:
             user.apply(recorded.event)
+            if recorded.envelope.type == UserRegistered.type:
+                user.legacy_password_hash = _legacy_hash(recorded)
         return user
 
     def apply(self, event: object) -> None:
@@ -71,7 +83,6 @@ class User:
                 self.email_verified = event.email_verified
                 self.email = event.email
                 self.display_name = event.display_name
-                self.legacy_password_hash = event.password_hash
                 self.role = event.role
             case UserUpdated():
                 self.display_name = event.display_name
