@@ -64,7 +64,7 @@ async def test_lists_and_events_show_only_the_callers_own(system: System) -> Non
     by_type = {e["type"]: e for e in ada_events}
     assert {"UserRegistered", "ResumeUploaded", "ResumeParsed"} <= by_type.keys()
     assert by_type["ResumeUploaded"]["aggregate_id"] == resume_id
-    assert by_type["UserRegistered"]["data"]["password_hash"] == "<redacted>"
+    assert "password_hash" not in by_type["UserRegistered"]["data"]  # not in the log at all
     assert "$argon2" not in json.dumps(ada_events)
 
 
@@ -92,7 +92,7 @@ async def test_an_admin_sees_other_users_events_still_redacted(system: System) -
     seen = [item["event"] for item in page.json()["items"]]
     adas = [e for e in seen if e["owner_id"] == ada.user_id]
     assert [e["event_id"] for e in adas] == [registered["event"]["event_id"]]
-    assert adas[0]["data"]["password_hash"] == "<redacted>"
+    assert "password_hash" not in adas[0]["data"]
     assert "$argon2" not in page.text
 
 

@@ -162,12 +162,12 @@ async def test_a_dead_lettered_upload_retried_with_dlq_retry_ends_parsed_superse
     deps = outage_system.deps
     data = resume_pdf(SAMPLE) + f"\n% late file {uuid7()}".encode()
     digest = sha256(data).hexdigest()
+    key = await deps.files.key_for(data, UUID(ada.user_id))  # sealed with Ada's key
     resume_id = uuid7()
     # The upload names a file S3 does not have yet: the handler fails permanently, once.
     event = ResumeUploaded(
         resume_id=resume_id, user_id=UUID(ada.user_id), filename="late.pdf",
-        media_type="application/pdf", size=len(data), sha256=digest,
-        file_key=f"sha256/{digest}",
+        media_type="application/pdf", size=len(data), sha256=digest, file_key=key,
     )  # fmt: skip
     context = EventContext(actor=f"user:{ada.user_id}", correlation_id="late-file",
                            owner_id=UUID(ada.user_id))  # fmt: skip
@@ -178,8 +178,8 @@ async def test_a_dead_lettered_upload_retried_with_dlq_retry_ends_parsed_superse
 
     settings = CliSettings(**connection_settings(outage_system.stack))
     letters = await _eventually(lambda: _letters_for(settings, str(resume_id)))
-    stored = await deps.files.put(data, "application/pdf")  # the file arrives after all
-    assert stored.key == f"sha256/{digest}"
+    stored = await deps.files.put(data, "application/pdf", UUID(ada.user_id))  # it arrives
+    assert (stored.key, stored.sha256) == (key, digest)
 
     sent = await operations.retry_dead_letters(settings, {letters[0].seq})
     assert [d.seq for d in sent] == [letters[0].seq]
@@ -198,7 +198,7 @@ async def test_a_dead_lettered_upload_retried_with_dlq_retry_ends_parsed_superse
 
 async def _upload_directly(system: System, user_id: str, n: int) -> str:
     data = resume_pdf(SAMPLE) + f"\n% upload {n} {uuid7()}".encode()
-    stored = await system.deps.files.put(data, "application/pdf")
+    stored = await system.deps.files.put(data, "application/pdf", UUID(user_id))
     resume_id = uuid7()
     event = ResumeUploaded(
         resume_id=resume_id, user_id=UUID(user_id), filename=f"resume-{n}.pdf",

@@ -51,6 +51,11 @@ class SealedBlobs:
         stored = await self._inner.put(seal_file(key, owner_id, data), "application/octet-stream")
         return replace(stored, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
 
+    async def key_for(self, data: bytes, owner_id: UUID) -> str:
+        """The key `put` stores `data` of this owner under (with their current data key)."""
+        sealed = seal_file(await self._keys.writing_key(owner_id), owner_id, data)
+        return f"sha256/{hashlib.sha256(sealed).hexdigest()}"
+
     async def get(self, key: str, version_id: str | None = None) -> bytes:
         data = await self._inner.get(key, version_id)
         if not is_sealed_bytes(data):

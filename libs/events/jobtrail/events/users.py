@@ -187,4 +187,3 @@ LEGACY_PASSWORD_FIELD = "password_hash"  # noqa: S105 - a field name, not a pass
 def _user_registered_without_the_password(data: dict[str, Any]) -> dict[str, Any]:
     """v1 → v2: the password hash leaves the event (it is not the event's business)."""
     return {k: v for k, v in data.items() if k != LEGACY_PASSWORD_FIELD}
-

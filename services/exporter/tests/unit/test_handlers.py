@@ -45,7 +45,7 @@ class FakeFiles:
     stored: dict[str, bytes] = field(default_factory=dict)
     fail: bool = False
 
-    async def put(self, data: bytes, media_type: str) -> StoredBlob:
+    async def put(self, data: bytes, media_type: str, owner_id: UUID | None) -> StoredBlob:
         if self.fail:
             raise ConnectionError("S3 is down")
         digest = hashlib.sha256(data).hexdigest()
