@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -166,17 +167,26 @@ class EventStore:
 
     async def read(
         self, *, subject: str = ALL_EVENTS, start_seq: int = 1, batch: int = 1000
-    ) -> AsyncIterator[RecordedEvent]:
-        """Yield stored events matching `subject` from `start_seq` on, oldest first."""
-        async for msg in self.read_raw(subject=subject, start_seq=start_seq, batch=batch):
-            yield await self.sealer.open(decode_message(msg))
+    ) -> AsyncGenerator[RecordedEvent, None]:
+        """Yield stored events matching `subject` from `start_seq` on, oldest first.
+
+        Each reader holds a subscription: a caller that stops early should close it
+        (`contextlib.aclosing`); closing any of these readers closes the one it reads.
+        """
+        async with aclosing(
+            self.read_raw(subject=subject, start_seq=start_seq, batch=batch)
+        ) as raw:
+            async for msg in raw:
+                yield await self.sealer.open(decode_message(msg))
 
     async def read_batches(
         self, *, subject: str = ALL_EVENTS, start_seq: int = 1, batch: int = 1000
-    ) -> AsyncIterator[list[RecordedEvent]]:
+    ) -> AsyncGenerator[list[RecordedEvent], None]:
         """Like `read`, in lists of up to `batch` events (one server round trip each)."""
-        async for chunk, _ in self.read_chunks(subject=subject, start_seq=start_seq, batch=batch):
-            yield chunk
+        chunks = self.read_chunks(subject=subject, start_seq=start_seq, batch=batch)
+        async with aclosing(chunks):
+            async for chunk, _ in chunks:
+                yield chunk
 
     async def read_chunks(
         self,
@@ -185,7 +195,7 @@ class EventStore:
         start_seq: int = 1,
         batch: int = 1000,
         on_undecodable: Callable[[int, Exception], None] | None = None,
-    ) -> AsyncIterator[tuple[list[RecordedEvent], int]]:
+    ) -> AsyncGenerator[tuple[list[RecordedEvent], int], None]:
         """Lists of up to `batch` events, each with the last stream sequence it covers.
 
         With `on_undecodable`, a message that is not an envelope is reported and passed
@@ -193,24 +203,26 @@ class EventStore:
         """
         chunk: list[RecordedEvent] = []
         read = last = 0
-        async for msg in self.read_raw(subject=subject, start_seq=start_seq, batch=batch):
-            last = int((msg.headers or {})["Nats-Sequence"])
-            read += 1
-            try:
-                chunk.append(await self.sealer.open(decode_message(msg)))
-            except (ValidationError, ValueError) as error:
-                if on_undecodable is None:
-                    raise
-                on_undecodable(last, error)
-            if read >= batch:
-                yield chunk, last
-                chunk, read = [], 0
+        raw = self.read_raw(subject=subject, start_seq=start_seq, batch=batch)
+        async with aclosing(raw):
+            async for msg in raw:
+                last = int((msg.headers or {})["Nats-Sequence"])
+                read += 1
+                try:
+                    chunk.append(await self.sealer.open(decode_message(msg)))
+                except (ValidationError, ValueError) as error:
+                    if on_undecodable is None:
+                        raise
+                    on_undecodable(last, error)
+                if read >= batch:
+                    yield chunk, last
+                    chunk, read = [], 0
         if read:
             yield chunk, last
 
     async def read_raw(
         self, *, subject: str = ALL_EVENTS, start_seq: int = 1, batch: int = 1000
-    ) -> AsyncIterator[Msg]:
+    ) -> AsyncGenerator[Msg, None]:
         """Like `read`, but the raw messages (headers carry `Nats-Sequence`)."""
         inbox = self._nc.new_inbox()
         sub = await self._nc.subscribe(inbox)

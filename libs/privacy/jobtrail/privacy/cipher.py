@@ -21,15 +21,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Protocol
 from uuid import UUID
 
+import pydantic_core
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -67,14 +68,18 @@ class DataKey:
     def generate(cls) -> DataKey:
         return cls(kid=secrets.token_hex(8), secret=os.urandom(_KEY_BYTES))
 
+    @cached_property
+    def _aead(self) -> AESGCM:
+        return AESGCM(self.secret)  # its key schedule is made once per key, not per record
+
     def seal(self, plaintext: bytes, aad: bytes) -> bytes:
         """nonce || ciphertext-with-tag; the nonce is synthetic (see the module)."""
         nonce = hmac.new(self.secret, aad + b"\0" + plaintext, hashlib.sha256).digest()[:_NONCE]
-        return nonce + AESGCM(self.secret).encrypt(nonce, plaintext, aad)
+        return nonce + self._aead.encrypt(nonce, plaintext, aad)
 
     def open(self, box: bytes, aad: bytes) -> bytes:
         try:
-            return AESGCM(self.secret).decrypt(box[:_NONCE], box[_NONCE:], aad)
+            return self._aead.decrypt(box[:_NONCE], box[_NONCE:], aad)
         except (InvalidTag, ValueError) as error:
             raise SealingError(
                 "sealed data does not open with its key: altered or misfiled"
@@ -202,14 +207,15 @@ def sealed_kid(value: Mapping[str, Any]) -> str:
 
 
 def seal_json(key: DataKey, value: Any, aad: bytes) -> dict[str, Any]:
-    plaintext = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+    # pydantic-core's JSON, several times faster than the json module on event data.
+    plaintext = pydantic_core.to_json(value)
     return {SEALED: 1, "kid": key.kid, "box": _b64(key.seal(plaintext, aad))}
 
 
 def open_json(key: DataKey, sealed: Mapping[str, Any], aad: bytes) -> Any:
     if sealed.get("kid") != key.kid:
         raise SealingError(f"sealed with key {sealed.get('kid')}, not {key.kid}")
-    return json.loads(key.open(base64.b64decode(sealed["box"]), aad))
+    return pydantic_core.from_json(key.open(base64.b64decode(sealed["box"]), aad))
 
 
 # Files: a header names the owner and the key, so a file opens without any other record.
