@@ -7,7 +7,7 @@ cause re-publishes identical ids). Integration tests use the real JetStream stor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -65,6 +65,17 @@ class InMemoryEventStore:
                 held[envelope.event_id] = len(self.log)
             seqs.append(held[envelope.event_id])
         return seqs
+
+    async def last_sequence(self) -> int:
+        return len(self.log)
+
+    async def read_chunks(
+        self, *, start_seq: int = 1, batch: int = 1000, **_: object
+    ) -> AsyncGenerator[tuple[list[RecordedEvent], int], None]:
+        """Like `EventStore.read_chunks` (every event decodes here)."""
+        for start in range(start_seq - 1, len(self.log), batch):
+            chunk = self.log[start : start + batch]
+            yield chunk, chunk[-1].seq
 
     def types(self, aggregate_id: UUID) -> list[str]:
         """The event types of one aggregate, oldest first."""

@@ -1,14 +1,17 @@
 """`jobtrail replay jobs`: rebuild the jobs service's tables from the event log.
 
-Non-destructive: every row is an upsert of what the log says, nothing is deleted, and the
-service may run meanwhile (its own writes are the same upserts). From the first event on:
+Every row is an upsert of what the log says, and the service may run meanwhile (its own
+writes are the same upserts); rows go only where the log deleted them. From the first event
+on:
 
 - `ProfileUpdated` → `thresholds`: the job seeker's match threshold;
 - `JobPostingAdded`, `JobPostingIngested` → `postings`: read, embedded and indexed, unless
   already indexed from the same document with the current ranking formula;
 - `ResumeVersionCreated` → `resume_vectors`: embedded, unless held with the current model;
 - its own `MatchesScored` → `matches`, `match_runs`: each score unless a later one is held,
-  and a version's run marked complete.
+  and a version's run marked complete;
+- `ResumeDeleted`, `JobPostingDeleted`, `AccountErased` → the rows of what was deleted go,
+  as the consumers drop them (an erased account's earlier events read as erased anyway).
 
 No event is appended: the scores come back from the service's own `MatchesScored`, so
 nobody is notified twice; `jobtrail rescore` is what computes new ones. A posting or resume
@@ -26,9 +29,14 @@ import structlog
 
 from jobtrail.eventlog import PermanentFailure
 from jobtrail.events import RecordedEvent
-from jobtrail.events.jobs import JobPostingAdded, JobPostingIngested, MatchesScored
-from jobtrail.events.resumes import ResumeVersionCreated
-from jobtrail.events.users import ProfileUpdated
+from jobtrail.events.jobs import (
+    JobPostingAdded,
+    JobPostingDeleted,
+    JobPostingIngested,
+    MatchesScored,
+)
+from jobtrail.events.resumes import ResumeDeleted, ResumeVersionCreated
+from jobtrail.events.users import AccountErased, ProfileUpdated
 from jobtrail.jobs.handlers import JobsDeps, embed_version, ensure_indexed
 
 log = structlog.get_logger("jobtrail.jobs.replay")
@@ -99,6 +107,12 @@ async def _apply(deps: JobsDeps, recorded: RecordedEvent, report: Rebuilt) -> No
         elif isinstance(event, MatchesScored):
             report.scores += await deps.store.project_scores(event)
             report.runs += int(event.run is not None)
+        elif isinstance(event, ResumeDeleted):
+            await deps.store.forget_resume(event.resume_id)
+        elif isinstance(event, JobPostingDeleted):
+            await deps.store.forget_posting(event.job_id)
+        elif isinstance(event, AccountErased):
+            await deps.store.forget_owner(event.user_id)
     except PermanentFailure as gone:
         report.missing.append(f"seq {recorded.seq} ({kind}): {gone}")
 
@@ -109,6 +123,9 @@ async def _embedded(deps: JobsDeps, event: ResumeVersionCreated) -> bool:
 
 
 _WANTED = frozenset(
-    {"ProfileUpdated", "JobPostingAdded", "JobPostingIngested", "ResumeVersionCreated",
-     "MatchesScored"}
+    cls.type
+    for cls in (
+        ProfileUpdated, JobPostingAdded, JobPostingIngested, ResumeVersionCreated,
+        MatchesScored, ResumeDeleted, JobPostingDeleted, AccountErased,
+    )
 )  # fmt: skip

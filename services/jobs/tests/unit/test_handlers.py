@@ -18,10 +18,10 @@ from jobtrail.eventlog import PermanentFailure
 from jobtrail.eventlog.memory import InMemoryEventStore
 from jobtrail.events import EventContext, RecordedEvent
 from jobtrail.events.envelope import Event
-from jobtrail.events.jobs import JobPostingAdded, MatchesScored, PostingSummary
-from jobtrail.events.resumes import ResumeVersionCreated
+from jobtrail.events.jobs import JobPostingAdded, JobPostingDeleted, MatchesScored, PostingSummary
+from jobtrail.events.resumes import ResumeDeleted, ResumeVersionCreated
 from jobtrail.events.users import AccountErased, JobPreferences, Profile, ProfileUpdated
-from jobtrail.jobs import handlers
+from jobtrail.jobs import handlers, replay
 from jobtrail.jobs.adapters.static import StaticEmbedder
 from jobtrail.jobs.embedding import Embedder
 from jobtrail.jobs.ports import Candidate, IndexedPosting, PostingText, VersionNear
@@ -312,3 +312,19 @@ async def test_a_posting_whose_document_is_gone_is_a_permanent_failure() -> None
     with pytest.raises(PermanentFailure, match="document is gone"):
         await handlers.on_posting(gone, deps)
     assert deps.store.postings == {}
+
+
+async def test_a_replay_leaves_what_was_deleted_deleted() -> None:
+    deps = FakeDeps()
+    backend = await add_posting(deps, *BACKEND)
+    resume_id = uuid4()
+    await add_version(deps, resume_id)
+    await recorded(deps, ResumeDeleted(resume_id=resume_id, user_id=ADA), resume_id)
+    job_id = job_of(backend)
+    await recorded(deps, JobPostingDeleted(job_id=job_id, user_id=ADA), job_id)
+
+    report = await replay.rebuild(deps)  # type: ignore[arg-type]  # the fakes of the ports
+
+    assert (report.postings, report.versions) == (1, 1)  # both were rebuilt, then dropped
+    assert job_id not in deps.store.postings
+    assert [key for key in deps.store.vectors if key[0] == resume_id] == []

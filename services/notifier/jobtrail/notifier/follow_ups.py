@@ -168,7 +168,8 @@ async def rebuild(
 
     Every application's events are folded aside, then merged in one transaction that
     never goes back in time: a row is replaced only by one built from a later event, and
-    a row is dropped only if no application it names exists and nothing newer wrote it.
+    a row is dropped only if the application it names does not exist (never did, was
+    deleted, or its account was erased) and nothing newer wrote it.
     The tracker keeps running meanwhile; what it writes after the read stays.
     """
     started = time.perf_counter()
@@ -182,15 +183,19 @@ async def rebuild(
         if progress is not None:
             progress(last, total)
     position = max((h[-1].seq for h in histories.values()), default=0)
+    # A deleted application, or one of an erased account, folds to nothing: its row goes.
+    existing = {
+        application_id: (application, events[-1].seq)
+        for application_id, events in histories.items()
+        if (application := Application.fold(application_id, events)).exists
+    }
     async with engine.begin() as connection:
         await connection.execute(sa.text("LOCK TABLE notifier.follow_ups IN EXCLUSIVE MODE"))
-        for application_id, events in histories.items():
-            application = Application.fold(application_id, events)
-            if application.exists:
-                await connection.execute(_upsert(application, events[-1].seq))
+        for application, seq in existing.values():
+            await connection.execute(_upsert(application, seq))
         stale = await connection.execute(
             sa.delete(follow_ups)
-            .where(follow_ups.c.application_id.not_in(list(histories)) if histories else sa.true())
+            .where(follow_ups.c.application_id.not_in(list(existing)) if existing else sa.true())
             .where(follow_ups.c.seq <= position)
         )
     return Rebuilt(len(histories), stale.rowcount, position, time.perf_counter() - started)

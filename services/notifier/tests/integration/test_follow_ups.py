@@ -133,3 +133,29 @@ async def test_a_rebuild_restores_lost_rows_and_never_overwrites_a_newer_one(
     assert rebuilt.applications >= 2
     assert (await row(engine, lost)).follow_up_on == TODAY + timedelta(days=3)
     assert (await row(engine, newer)).follow_up_on == TODAY  # the newer row stays
+
+
+async def test_a_deleted_application_loses_its_follow_up_now_and_in_a_rebuild(
+    repository: Repository, engine: AsyncEngine, stack: StackEndpoints
+) -> None:
+    deleted = await an_application(repository, TODAY + timedelta(days=3))
+    await track(repository, engine, deleted)
+    assert (await row(engine, deleted)).follow_up_on == TODAY + timedelta(days=3)
+
+    await repository.execute(Application, deleted, lambda a: a.delete(OWNER), CONTEXT)
+    await track(repository, engine, deleted)  # the consumer, on ApplicationDeleted
+    async with engine.connect() as connection:
+        query = sa.select(follow_ups).where(follow_ups.c.application_id == deleted)
+        assert (await connection.execute(query)).first() is None
+
+    loaded = await repository.load(Application, deleted)  # a stale row the rebuild must drop
+    before = Application.fold(deleted, loaded.history.events[:2])
+    await record(engine, before, loaded.history.events[1].seq)
+    admin = create_async_engine(stack.database_url)
+    try:
+        await rebuild(cast(EventStore, repository.store), admin)
+    finally:
+        await admin.dispose()
+    async with engine.connect() as connection:
+        query = sa.select(follow_ups).where(follow_ups.c.application_id == deleted)
+        assert (await connection.execute(query)).first() is None
