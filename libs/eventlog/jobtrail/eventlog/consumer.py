@@ -39,7 +39,7 @@ from jobtrail.eventlog.topology import Topology
 from jobtrail.events.envelope import RecordedEvent
 from jobtrail.events.errors import InvalidTopology, UnknownEventType
 from jobtrail.events.subjects import DLQ_STREAM, ORIGINAL_SEQUENCE, ORIGINAL_SUBJECT, dlq_subject
-from jobtrail.privacy import KeySource, SealingError, keys_for
+from jobtrail.privacy import KeySource, OwnerErased, SealingError, keys_for
 
 Handler = Callable[[RecordedEvent], Awaitable[None]]
 DeadLetterHook = Callable[[RecordedEvent, str], Awaitable[None]]
@@ -203,6 +203,13 @@ class EventConsumer:
                 HANDLED.labels(self.durable, envelope.type, "ok").inc()
                 if outages:
                     log.info("consumer.outage_over", attempts=outages + 1)
+            elif isinstance(failure, OwnerErased):
+                # Work for an account erased meanwhile: nothing may be kept for it, so there
+                # is nothing to retry and no one to tell.
+                self._failures.pop(_message_key(msg), None)
+                await msg.ack()
+                HANDLED.labels(self.durable, envelope.type, "erased").inc()
+                log.info("consumer.owner_erased", owner_id=str(failure.owner_id))
             elif isinstance(failure, PermanentFailure | UnknownEventType):
                 await self._dead_letter(msg, recorded, _describe(failure))
             else:

@@ -8,6 +8,7 @@ subscriber (`FaststreamConsumers`), concurrent and `ordered`, which must behave 
 
 import asyncio
 from collections.abc import AsyncIterator
+from uuid import uuid4
 
 import pytest
 from nats.aio.client import Client
@@ -16,6 +17,7 @@ from jobtrail.eventlog.consumer import EventConsumer, PermanentFailure
 from jobtrail.eventlog.topology import apply_topology
 from jobtrail.events.envelope import RecordedEvent
 from jobtrail.events.subjects import EVENTS_STREAM
+from jobtrail.privacy import OwnerErased
 from tests.support.consumers import (
     SETTLE,
     WAIT,
@@ -56,6 +58,10 @@ async def always_fails(recorded: RecordedEvent, attempt: int) -> None:
 
 async def gives_up(recorded: RecordedEvent, attempt: int) -> None:
     raise PermanentFailure("the file is not a resume")
+
+
+async def meets_an_erased_owner(recorded: RecordedEvent, attempt: int) -> None:
+    raise OwnerErased(uuid4())
 
 
 async def decodes(recorded: RecordedEvent, attempt: int) -> None:
@@ -125,6 +131,17 @@ async def test_a_permanent_failure_is_dead_lettered_at_the_first_attempt(
     assert [(recorded.seq, reason) for recorded, reason in consumer.dead] == [
         (seq, "PermanentFailure: the file is not a resume")
     ]
+
+
+async def test_work_for_an_account_erased_meanwhile_is_acked_and_dropped(
+    consumer: ThrowawayConsumer,
+) -> None:
+    seq, _ = await consumer.publish()
+    consumer.start(meets_an_erased_owner)
+    await until(lambda: consumer.acked(seq))
+    await asyncio.sleep(SETTLE)
+    assert [recorded.seq for recorded in consumer.calls] == [seq]  # tried once, not retried
+    assert consumer.dead == []
 
 
 async def test_an_event_of_a_type_nobody_defines_is_dead_lettered_at_once(
