@@ -87,6 +87,10 @@ async def test_a_disabled_account_cannot_log_in_and_its_tokens_stop_working(
     disabling = next(e for e in entries if e["type"] == "UserDisabled")
     assert disabling["actor"] == f"user:{boss.user_id}"
     assert disabling["data"]["reason"] == "reported for spam"
+    # The events are Ada's (sealed with her key, erased with her), done by the admin.
+    history = await system.deps.events.load("user", ada.user_id)
+    owners = {r.envelope.type: r.envelope.owner_id for r in history.events}
+    assert str(owners["UserDisabled"]) == str(owners["UserEnabled"]) == ada.user_id
 
 
 async def test_a_new_role_applies_at_once(system: System) -> None:

@@ -74,8 +74,12 @@ class Deps:
         decide: Decision[A],
         principal: Principal,
         correlation_id: str,
+        owner: UUID | None = None,
     ) -> list[RecordedEvent]:
         """A user's decision on one aggregate: load, decide, append, then read-your-writes.
+
+        The events belong to the principal unless `owner` says whose they are (an admin
+        acting on someone's account: sealed with that person's key, erased with them).
 
         A concurrent append makes the decision run again on the newer state (it may now
         refuse, or decide nothing); only if that keeps happening is it a 409. A decision
@@ -83,8 +87,9 @@ class Deps:
         repeated request answers from the same state as the first.
         """
         try:
+            context = _context(principal, correlation_id)
             executed = await self.repository.decide(
-                kind, aggregate_id, decide, _context(principal, correlation_id)
+                kind, aggregate_id, decide, context if owner is None else context.with_owner(owner)
             )
         except ConcurrencyConflict as conflict:
             raise ConcurrentChange(str(conflict)) from None

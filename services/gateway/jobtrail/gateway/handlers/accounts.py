@@ -212,13 +212,16 @@ async def disable(
 ) -> None:
     """Disable an account: it cannot log in, and every session it has ends now."""
     await deps.execute(
-        User, user_id, lambda u: u.disable(reason, admin.user_id), admin, correlation_id
-    )
+        User, user_id, lambda u: u.disable(reason, admin.user_id), admin, correlation_id,
+        owner=user_id,
+    )  # fmt: skip
     await sessions.end_all(deps.sessions, user_id, Ended.DISABLED)
 
 
 async def enable(deps: Deps, admin: Principal, user_id: UUID, correlation_id: str) -> None:
-    await deps.execute(User, user_id, lambda u: u.enable(admin.user_id), admin, correlation_id)
+    await deps.execute(
+        User, user_id, lambda u: u.enable(admin.user_id), admin, correlation_id, owner=user_id
+    )
 
 
 async def change_role(
@@ -227,8 +230,9 @@ async def change_role(
     """A new role; the account's sessions end, so it applies at its next login (tokens
     carry the role they were issued with)."""
     changed = await deps.execute(
-        User, user_id, lambda u: u.change_role(role, admin.user_id), admin, correlation_id
-    )
+        User, user_id, lambda u: u.change_role(role, admin.user_id), admin, correlation_id,
+        owner=user_id,
+    )  # fmt: skip
     if changed:
         await sessions.end_all(deps.sessions, user_id, Ended.ROLE_CHANGED)
 

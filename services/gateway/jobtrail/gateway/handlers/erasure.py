@@ -110,7 +110,9 @@ async def erase(
     """Erase an account (idempotent: an erased account's remains are erased again)."""
     before = await deps.load(User, user_id)
     files = await deps.erasure.records.files_of(user_id)
-    await deps.execute(User, user_id, lambda user: user.erase(by), principal, correlation_id)
+    await deps.execute(
+        User, user_id, lambda user: user.erase(by), principal, correlation_id, owner=user_id
+    )
     await finish(deps.erasure, user_id, before.email, files, by)
 
 
