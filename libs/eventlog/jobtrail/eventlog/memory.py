@@ -20,6 +20,7 @@ from jobtrail.events import (
     RecordedEvent,
     seal,
 )
+from jobtrail.events.subjects import ALL_EVENTS
 
 
 @dataclass
@@ -69,6 +70,14 @@ class InMemoryEventStore:
     async def last_sequence(self) -> int:
         return len(self.log)
 
+    async def read(
+        self, *, subject: str = ALL_EVENTS, start_seq: int = 1, batch: int = 1000
+    ) -> AsyncGenerator[RecordedEvent, None]:
+        """Like `EventStore.read`: the events whose subject matches (NATS wildcards)."""
+        for recorded in self.log[start_seq - 1 :]:
+            if _matches(subject, recorded.envelope.subject):
+                yield recorded
+
     async def read_chunks(
         self, *, start_seq: int = 1, batch: int = 1000, **_: object
     ) -> AsyncGenerator[tuple[list[RecordedEvent], int], None]:
@@ -84,3 +93,14 @@ class InMemoryEventStore:
     def _of(self, aggregate_type: str, aggregate_id: str) -> list[RecordedEvent]:
         key = (aggregate_type, aggregate_id)
         return [r for r in self.log if (r.envelope.aggregate_type, r.envelope.aggregate_id) == key]
+
+
+def _matches(pattern: str, subject: str) -> bool:
+    """A NATS subject filter: `*` is one token, a final `>` the rest."""
+    wanted, tokens = pattern.split("."), subject.split(".")
+    for index, part in enumerate(wanted):
+        if part == ">":
+            return len(tokens) > index
+        if index >= len(tokens) or part not in ("*", tokens[index]):
+            return False
+    return len(tokens) == len(wanted)

@@ -12,6 +12,8 @@ on:
   and a version's run marked complete;
 - `ResumeDeleted`, `JobPostingDeleted`, `AccountErased` → the rows of what was deleted go,
   as the consumers drop them (an erased account's earlier events read as erased anyway).
+  Those deletions are read first (by subject, cheaply), so a posting or resume the log
+  deletes later is not embedded again only to be dropped.
 
 No event is appended: the scores come back from the service's own `MatchesScored`, so
 nobody is notified twice; `jobtrail rescore` is what computes new ones. A posting or resume
@@ -24,6 +26,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from uuid import UUID
 
 import structlog
 
@@ -36,6 +39,7 @@ from jobtrail.events.jobs import (
     MatchesScored,
 )
 from jobtrail.events.resumes import ResumeDeleted, ResumeVersionCreated
+from jobtrail.events.subjects import type_filter
 from jobtrail.events.users import AccountErased, ProfileUpdated
 from jobtrail.jobs.handlers import JobsDeps, embed_version, ensure_indexed
 
@@ -66,6 +70,7 @@ async def rebuild(deps: JobsDeps, progress: Progress | None = None) -> Rebuilt:
     started = time.perf_counter()
     report = Rebuilt()
     last = await deps.events.last_sequence()
+    gone = await _deleted(deps)
     async for chunk, position in deps.events.read_chunks(
         batch=500, on_undecodable=lambda seq, error: report.missing.append(f"seq {seq}: {error}")
     ):
@@ -73,7 +78,7 @@ async def rebuild(deps: JobsDeps, progress: Progress | None = None) -> Rebuilt:
             if recorded.seq > last:
                 break
             report.events += 1
-            await _apply(deps, recorded, report)
+            await _apply(deps, recorded, report, gone)
         report.position = min(position, last)
         if progress is not None:
             progress(report.position, last)
@@ -84,7 +89,26 @@ async def rebuild(deps: JobsDeps, progress: Progress | None = None) -> Rebuilt:
     return report
 
 
-async def _apply(deps: JobsDeps, recorded: RecordedEvent, report: Rebuilt) -> None:
+@dataclass(frozen=True)
+class _Deleted:
+    """What the log deletes, somewhere ahead: not worth embedding on the way."""
+
+    resumes: frozenset[UUID]
+    postings: frozenset[UUID]
+
+
+async def _deleted(deps: JobsDeps) -> _Deleted:
+    resumes, postings = set(), set()
+    async for recorded in deps.events.read(subject=type_filter("resume", ResumeDeleted.type)):
+        if isinstance(event := recorded.event, ResumeDeleted):
+            resumes.add(event.resume_id)
+    async for recorded in deps.events.read(subject=type_filter("job", JobPostingDeleted.type)):
+        if isinstance(event := recorded.event, JobPostingDeleted):
+            postings.add(event.job_id)
+    return _Deleted(frozenset(resumes), frozenset(postings))
+
+
+async def _apply(deps: JobsDeps, recorded: RecordedEvent, report: Rebuilt, gone: _Deleted) -> None:
     kind = recorded.envelope.type
     if kind not in _WANTED:
         return
@@ -97,10 +121,11 @@ async def _apply(deps: JobsDeps, recorded: RecordedEvent, report: Rebuilt) -> No
         elif isinstance(event, JobPostingAdded | JobPostingIngested):
             owner = event.user_id if isinstance(event, JobPostingAdded) else None
             report.postings += 1
-            report.postings_indexed += int(await ensure_indexed(deps, event, owner))
+            if event.job_id not in gone.postings:
+                report.postings_indexed += int(await ensure_indexed(deps, event, owner))
         elif isinstance(event, ResumeVersionCreated):
             report.versions += 1
-            if await _embedded(deps, event):
+            if event.resume_id in gone.resumes or await _embedded(deps, event):
                 return
             await deps.store.save_version(await embed_version(recorded, event, deps), None)
             report.versions_embedded += 1

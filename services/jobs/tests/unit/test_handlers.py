@@ -325,6 +325,7 @@ async def test_a_replay_leaves_what_was_deleted_deleted() -> None:
 
     report = await replay.rebuild(deps)  # type: ignore[arg-type]  # the fakes of the ports
 
-    assert (report.postings, report.versions) == (1, 1)  # both were rebuilt, then dropped
+    assert (report.postings, report.versions) == (1, 1)  # read, and known to be deleted ahead
+    assert (report.postings_indexed, report.versions_embedded) == (0, 0)  # so not rebuilt
     assert job_id not in deps.store.postings
     assert [key for key in deps.store.vectors if key[0] == resume_id] == []
