@@ -98,7 +98,7 @@ class Keyring:
             if keys.erased:
                 raise OwnerErased(owner_id)
             key = DataKey.generate()
-            rotated = OwnerKeys(owner_id, {**keys.keys, key.kid: key}, key.kid)
+            rotated = OwnerKeys(owner_id, {**keys.keys, key.kid: key}, key.kid, keys.erased_at)
             if await self._swap(owner_id, rotated, revision):
                 return key
         raise RuntimeError(f"the key ring entry of {owner_id} kept changing; try again")
